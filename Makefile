@@ -1,0 +1,115 @@
+# tsdbtop — the only build system. `make`, `make test`, `make demo`.
+# Out-of-tree objects under $(BUILD); `make SAN=1` builds with ASan+UBSan
+# into build/asan.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+SAN     ?= 0
+
+ifeq ($(SAN),1)
+BUILD   ?= build/asan
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT      = -O1 -g
+else
+BUILD   ?= build
+SANFLAGS =
+OPT      = -O2 -g
+endif
+
+PKGS     = ncursesw libpq json-c inih
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wformat=2 -Wvla -Wno-format-nonliteral
+CFLAGS  ?= $(OPT)
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -D_XOPEN_SOURCE_EXTENDED \
+             $(WARN) $(SANFLAGS) -Iinclude -I$(BUILD)/gen $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+LIBS     = $(PKG_LIBS) -lev -lpthread -lm
+
+SRCS     := $(sort $(shell find tui -name '*.c'))
+MAIN     := tui/main.c
+LIBSRCS  := $(filter-out $(MAIN),$(SRCS))
+QUERIES  := $(sort $(wildcard sql/queries/*.sql))
+GEN_Q    := $(BUILD)/gen/queries_gen.c
+LIBOBJS  := $(LIBSRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/queries_gen.o
+LIB      := $(BUILD)/libtsdbtop.a
+BIN      := $(BUILD)/tsdbtop
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
+INTEG_SRCS := $(sort $(wildcard tests/integration/test_*.c))
+INTEG_BINS := $(INTEG_SRCS:tests/integration/%.c=$(BUILD)/tests/integration/%)
+TEST_HELPERS := $(sort $(wildcard tests/lib/*.c))
+TEST_HELPER_OBJS := $(TEST_HELPERS:%.c=$(BUILD)/obj/%.o)
+
+.PHONY: all deps test test-unit test-build demo db-up db-down install uninstall clean bench
+all: $(BIN)
+
+$(BIN): $(BUILD)/obj/$(MAIN:.c=.o) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(LIB): $(LIBOBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/gen/queries_gen.o: $(GEN_Q)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Monitoring queries are embedded into the binary at build time.
+$(GEN_Q): $(QUERIES) tui/embed_sql.sh
+	@mkdir -p $(@D)
+	sh tui/embed_sql.sh $(QUERIES) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(TEST_HELPER_OBJS) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/lib $(ALL_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
+
+$(BUILD)/tests/integration/%: tests/integration/%.c $(TEST_HELPER_OBJS) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/lib $(ALL_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
+
+test-build: $(BIN) $(UNIT_BINS) $(INTEG_BINS)
+
+deps:
+	@sh tests/tools/deps.sh
+
+# Every tier; the last line is "N passed, N failed".
+test: deps
+	@$(MAKE) --no-print-directory test-build
+	@$(MAKE) --no-print-directory SAN=1 test-build
+	@sh tests/run.sh
+
+test-unit: test-build
+	@TIERS=unit sh tests/run.sh
+
+db-up: deps
+	@sh tests/tools/db-up.sh
+
+db-down:
+	@sh tests/tools/db-down.sh
+
+demo: deps all
+	@sh tests/tools/demo.sh
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/tsdbtop/themes
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/tsdbtop
+	install -m 0644 themes/*.theme $(DESTDIR)$(PREFIX)/share/tsdbtop/themes/ 2>/dev/null || true
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/tsdbtop
+	rm -rf $(DESTDIR)$(PREFIX)/share/tsdbtop
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)
