@@ -62,12 +62,12 @@ char *fmt_bytes(char *buf, size_t n, double bytes)
 struct dur_unit {
     double secs;
     char suffix;
-    int pad; /* digits of the second unit when it follows a larger one */
+    int pad; /* zero-padded digits of the next (smaller) unit after this */
 };
 
 static const struct dur_unit dur_units[] = {
     { SEC_YEAR, 'y', 1 }, { SEC_DAY, 'd', 2 }, { SEC_HOUR, 'h', 2 },
-    { SEC_MINUTE, 'm', 2 }, { 1.0, 's', 2 },
+    { SEC_MINUTE, 'm', 2 }, { 1.0, 's', 0 },
 };
 
 char *fmt_duration(char *buf, size_t n, double seconds)
@@ -94,7 +94,7 @@ char *fmt_duration(char *buf, size_t n, double seconds)
     double rest = a - (double)major * dur_units[i].secs;
     long long minor = (long long)floor(rest / dur_units[i + 1].secs);
     snprintf(buf, n, "%s%lld%c%0*lld%c", sign, major, dur_units[i].suffix,
-             dur_units[i + 1].pad, minor, dur_units[i + 1].suffix);
+             dur_units[i].pad, minor, dur_units[i + 1].suffix);
     return buf;
 }
 
