@@ -1,0 +1,4 @@
+#ifndef TSDBTOP_VERSION_H
+#define TSDBTOP_VERSION_H
+#define TSDBTOP_VERSION "0.1.0"
+#endif

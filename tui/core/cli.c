@@ -1,0 +1,153 @@
+/* cli — declarative option table and parser. */
+#include "tsdbtop/cli.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tsdbtop/format.h"
+
+enum opt_id {
+	O_HOST = 'h', O_PORT = 'p', O_USER = 'U', O_DBNAME = 'd',
+	O_HELP = 256, O_VERSION, O_INFO, O_ONCE, O_JSON, O_PANE, O_INTERVAL,
+	O_THEME, O_READ_ONLY, O_NO_COLOR, O_ASCII, O_STMT_TIMEOUT, O_LOCK_TIMEOUT,
+};
+
+struct opt_def {
+	const char *name;
+	int id;
+	int has_arg;
+	const char *arg;
+	const char *help;
+};
+
+static const struct opt_def opt_defs[] = {
+	{ "host", O_HOST, required_argument, "HOST", "server host or socket directory (like psql)" },
+	{ "port", O_PORT, required_argument, "PORT", "server port" },
+	{ "username", O_USER, required_argument, "USER", "database user" },
+	{ "dbname", O_DBNAME, required_argument, "DB", "database name" },
+	{ "interval", O_INTERVAL, required_argument, "SECS", "refresh interval (default 2)" },
+	{ "theme", O_THEME, required_argument, "NAME", "colour theme: default, light, high-contrast, monochrome, or a file" },
+	{ "no-color", O_NO_COLOR, no_argument, NULL, "monochrome (also when NO_COLOR is set)" },
+	{ "ascii", O_ASCII, no_argument, NULL, "ASCII symbols only" },
+	{ "read-only", O_READ_ONLY, no_argument, NULL, "never change the database" },
+	{ "statement-timeout", O_STMT_TIMEOUT, required_argument, "SECS", "server statement_timeout for monitoring queries (default 10)" },
+	{ "lock-timeout", O_LOCK_TIMEOUT, required_argument, "SECS", "server lock_timeout (default 2)" },
+	{ "once", O_ONCE, no_argument, NULL, "print one snapshot and exit" },
+	{ "json", O_JSON, no_argument, NULL, "with --once: JSON output" },
+	{ "pane", O_PANE, required_argument, "NAME", "with --once: only this pane" },
+	{ "info", O_INFO, no_argument, NULL, "print server and TimescaleDB versions and exit" },
+	{ "version", O_VERSION, no_argument, NULL, "print tsdbtop's version and exit" },
+	{ "help", O_HELP, no_argument, NULL, "this help" },
+};
+#define N_OPTS (sizeof opt_defs / sizeof opt_defs[0])
+
+void cli_usage(FILE *out)
+{
+	fprintf(out, "Usage: tsdbtop [OPTIONS] [CONNINFO | URI]\n"
+		     "Live TimescaleDB health console. Connection settings work as in psql:\n"
+		     "PG* environment variables, ~/.pgpass and service files are honoured.\n\nOptions:\n");
+	for (size_t i = 0; i < N_OPTS; i++) {
+		char lhs[48];
+		const struct opt_def *d = &opt_defs[i];
+		if (d->id < 256)
+			snprintf(lhs, sizeof lhs, "-%c, --%s%s%s", d->id, d->name,
+				 d->arg ? " " : "", d->arg ? d->arg : "");
+		else
+			snprintf(lhs, sizeof lhs, "    --%s%s%s", d->name,
+				 d->arg ? " " : "", d->arg ? d->arg : "");
+		fprintf(out, "  %-28s %s\n", lhs, d->help);
+	}
+}
+
+static int parse_seconds(const char *flag, const char *s, double *out, FILE *err)
+{
+	char *end;
+	double v = strtod(s, &end);
+	if (end == s || *end || !isfinite(v) || v <= 0 || v > 86400) {
+		if (fmt_parse_interval(s, &v) != 0 || v <= 0 || v > 86400) {
+			fprintf(err, "tsdbtop: --%s: '%s' is not a duration in seconds (e.g. 2, 0.5, 1m)\n", flag, s);
+			return -1;
+		}
+	}
+	*out = v;
+	return 0;
+}
+
+static void defaults(struct options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->mode = MODE_CONSOLE;
+	o->interval = 2;
+	o->statement_timeout = 10;
+	o->lock_timeout = 2;
+	o->query_deadline = 15;
+	o->theme = "default";
+}
+
+static int apply(struct options *o, int id, const char *arg, FILE *err)
+{
+	switch (id) {
+	case O_HOST: o->host = arg; return 0;
+	case O_PORT: o->port = arg; return 0;
+	case O_USER: o->user = arg; return 0;
+	case O_DBNAME: o->dbname = arg; return 0;
+	case O_INTERVAL: return parse_seconds("interval", arg, &o->interval, err);
+	case O_STMT_TIMEOUT: return parse_seconds("statement-timeout", arg, &o->statement_timeout, err);
+	case O_LOCK_TIMEOUT: return parse_seconds("lock-timeout", arg, &o->lock_timeout, err);
+	case O_THEME: o->theme = arg; return 0;
+	case O_NO_COLOR: o->no_color = true; return 0;
+	case O_ASCII: o->ascii = true; return 0;
+	case O_READ_ONLY: o->read_only = true; return 0;
+	case O_ONCE: o->mode = MODE_ONCE; return 0;
+	case O_JSON: o->json = true; return 0;
+	case O_PANE: o->pane = arg; return 0;
+	case O_INFO: o->mode = MODE_INFO; return 0;
+	case O_VERSION: o->mode = MODE_VERSION; return 0;
+	case O_HELP: o->mode = MODE_HELP; return 0;
+	default: return -1;
+	}
+}
+
+int cli_parse(struct options *o, int argc, char **argv, FILE *err)
+{
+	struct option lopts[N_OPTS + 1];
+	char shorts[64] = ":";
+	size_t sl = 1;
+	for (size_t i = 0; i < N_OPTS; i++) {
+		lopts[i] = (struct option){ opt_defs[i].name, opt_defs[i].has_arg, NULL, opt_defs[i].id };
+		if (opt_defs[i].id < 256 && sl + 3 < sizeof shorts) {
+			shorts[sl++] = (char)opt_defs[i].id;
+			if (opt_defs[i].has_arg)
+				shorts[sl++] = ':';
+		}
+	}
+	lopts[N_OPTS] = (struct option){ 0, 0, 0, 0 };
+	shorts[sl] = '\0';
+	defaults(o);
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, shorts, lopts, NULL)) != -1) {
+		if (c == '?' || c == ':') {
+			const char *what = optopt ? (char[]){ '-', (char)optopt, 0 } : argv[optind - 1];
+			fprintf(err, "tsdbtop: %s: %s (try --help)\n", what,
+				c == ':' ? "missing value" : "unknown option");
+			return 2;
+		}
+		if (apply(o, c, optarg, err) != 0)
+			return 2;
+	}
+	if (optind < argc)
+		o->conninfo = argv[optind++];
+	if (optind < argc) {
+		fprintf(err, "tsdbtop: unexpected argument '%s' (try --help)\n", argv[optind]);
+		return 2;
+	}
+	if (o->json && o->mode != MODE_ONCE) {
+		fprintf(err, "tsdbtop: --json needs --once\n");
+		return 2;
+	}
+	return 0;
+}

@@ -1,0 +1,75 @@
+/* session — connection + probe, shared by every mode. */
+#include "tsdbtop/session.h"
+
+#include <ev.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tsdbtop/probe.h"
+
+static void probe_done(struct conn *c, struct pg_result *res,
+		       const struct conn_error *err, void *ud)
+{
+	struct session *s = ud;
+	if (err->kind != CERR_NONE) {
+		snprintf(s->error, sizeof s->error, "probe failed: %s", err->message);
+		return;
+	}
+	if (probe_parse(res, conn_pg(c), &s->info, s->error, sizeof s->error) == 0) {
+		s->probed = true;
+		s->error[0] = '\0';
+		if (s->on_probed)
+			s->on_probed(s, s->ud);
+	}
+}
+
+static void on_connected(struct conn *c, void *ud)
+{
+	struct session *s = ud;
+	if (conn_query(c, probe_sql(), 0, NULL, 15, probe_done, s) != 0)
+		snprintf(s->error, sizeof s->error, "could not send the probe");
+}
+
+static void on_state(struct conn *c, enum conn_state st, const char *msg, void *ud)
+{
+	(void)c;
+	struct session *s = ud;
+	if (msg && *msg)
+		snprintf(s->error, sizeof s->error, "%s", msg);
+	if (s->on_state)
+		s->on_state(s, st, msg, s->ud);
+}
+
+int session_open(struct session *s, struct ev_loop *loop, const struct options *o,
+		 bool reconnect, const char *password)
+{
+	const char *kw[5], *val[5];
+	int n = 0;
+	if (o->host) { kw[n] = "host"; val[n++] = o->host; }
+	if (o->port) { kw[n] = "port"; val[n++] = o->port; }
+	if (o->user) { kw[n] = "user"; val[n++] = o->user; }
+	if (o->dbname) { kw[n] = "dbname"; val[n++] = o->dbname; }
+	kw[n] = val[n] = NULL;
+	struct conn_options co = {
+		.conninfo = o->conninfo, .keywords = kw, .values = val,
+		.statement_timeout = o->statement_timeout, .lock_timeout = o->lock_timeout,
+		.reconnect = reconnect, .password = password,
+	};
+	static const struct conn_callbacks cbs = {
+		.on_state = on_state, .on_connected = on_connected,
+	};
+	s->loop = loop;
+	s->probed = false;
+	s->error[0] = '\0';
+	memset(&s->info, 0, sizeof s->info);
+	s->conn = conn_new(loop, &co, &cbs, s);
+	if (!s->conn)
+		return -1;
+	return conn_start(s->conn);
+}
+
+void session_close(struct session *s)
+{
+	conn_free(s->conn);
+	s->conn = NULL;
+}

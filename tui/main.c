@@ -1,0 +1,85 @@
+/* tsdbtop — entry point: parse options, dispatch to a mode. */
+#include <ev.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tsdbtop/cli.h"
+#include "tsdbtop/session.h"
+#include "tsdbtop/version.h"
+
+struct info_run {
+	struct session s;
+	int rc;
+};
+
+static void info_print(const struct server_info *si)
+{
+	printf("server:      %s:%s\n", si->host, si->port);
+	printf("database:    %s\n", si->database);
+	printf("user:        %s\n", si->user);
+	printf("postgresql:  %s (%d)\n", si->pg_version, si->pg_version_num);
+	if (!si->ts_installed) {
+		printf("timescaledb: not installed in database %s\n", si->database);
+		return;
+	}
+	printf("timescaledb: %s (schema %s, license %s)\n", si->ts_version, si->ts_schema,
+	       server_license_name(si->license));
+	if (server_update_pending(si))
+		printf("warning:     TimescaleDB %s is installed on the server but the database uses %s;"
+		       " run ALTER EXTENSION timescaledb UPDATE\n", si->ts_default_version, si->ts_version);
+}
+
+static void info_probed(struct session *s, void *ud)
+{
+	struct info_run *r = ud;
+	info_print(&s->info);
+	r->rc = 0;
+	ev_break(s->loop, EVBREAK_ALL);
+}
+
+static void info_state(struct session *s, enum conn_state st, const char *msg, void *ud)
+{
+	struct info_run *r = ud;
+	if (st == CONN_FAILED || st == CONN_BACKOFF) {
+		fprintf(stderr, "tsdbtop: cannot connect: %s\n", msg && *msg ? msg : "connection failed");
+		r->rc = 3;
+		ev_break(s->loop, EVBREAK_ALL);
+	}
+}
+
+static int run_info(const struct options *o)
+{
+	struct ev_loop *loop = EV_DEFAULT;
+	struct info_run r = { .rc = 3 };
+	r.s.on_probed = info_probed;
+	r.s.on_state = info_state;
+	r.s.ud = &r;
+	if (session_open(&r.s, loop, o, false, NULL) == 0 || r.rc == 3)
+		if (r.s.conn && conn_state(r.s.conn) != CONN_FAILED)
+			ev_run(loop, 0);
+	if (r.rc != 0 && !r.s.probed && r.s.error[0] && conn_state(r.s.conn) == CONN_READY)
+		fprintf(stderr, "tsdbtop: %s\n", r.s.error);
+	session_close(&r.s);
+	return r.rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	setlocale(LC_ALL, "");
+	int rc = cli_parse(&o, argc, argv, stderr);
+	if (rc != 0)
+		return rc;
+	switch (o.mode) {
+	case MODE_HELP:
+		cli_usage(stdout);
+		return 0;
+	case MODE_VERSION:
+		printf("tsdbtop %s\n", TSDBTOP_VERSION);
+		return 0;
+	default:
+		return run_info(&o);
+	}
+}
