@@ -19,8 +19,9 @@
  * Negative, NaN or infinite = unknown: "-". */
 char *fmt_bytes(char *buf, size_t n, double bytes);
 
-/* Compact duration with at most two units, the second zero-padded:
- * "0s", "45s", "3m12s", "2h05m", "3d04h", "1y12d". Rounded to whole
+/* Compact duration with at most two units, the second zero-padded to two
+ * digits (except days after years): "0s", "45s", "3m05s", "2h05m",
+ * "3d04h", "1y12d", "1y0d". Rounded to whole
  * seconds first; the second unit is truncated. A year is 365.25 days
  * (as fmt_parse_interval). Negative: "-" prefix ("-3m12s"). NaN: "-".
  * Infinite or beyond 1e15 s: "inf" / "-inf". */
