@@ -26,6 +26,7 @@ import crypto from 'node:crypto';
 const TSL_LIB = 'timescaledb-tsl-2.23.0-dev';
 const MAX_STARTUP = 10000;
 const MAX_MESSAGE = 256 * 1024 * 1024;
+const DEBUG = !!process.env.TSDB_LAUNCHER_DEBUG;
 const COPY_IN_MSG = 'COPY FROM STDIN is not supported by the embedded server';
 
 function log(...a) {
@@ -445,6 +446,7 @@ class Launcher {
       for (const m of msgs) { const t = m[0]; if (t === 0x51 || t === 0x53 || t === 0x46) expectZ++; }
       const batch = msgs.length === 1 ? msgs[0] : Buffer.concat(msgs);
       const { reply, status } = await this.run(batch, expectZ);
+      if (DEBUG) log(`client ${c.id}: ran [${msgs.map((m) => String.fromCharCode(m[0])).join('')}] -> ${reply.length} bytes, status ${status}`);
       this.send(c, reply);
       if (c.closed) continue; // rolled back at the top of the loop
       if (status === 'I' && c.pending.length === 0) {
