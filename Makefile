@@ -58,7 +58,8 @@ $(LIB): $(LIBOBJS)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/obj/gen/queries_gen.o: $(GEN_Q)
 	@mkdir -p $(@D)

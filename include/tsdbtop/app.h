@@ -1,0 +1,46 @@
+/* app — the console's one state struct, and the commands the screen may
+ * ask of it. Owned by tui/app/app.c; the UI (tui/ui/) reads it and calls
+ * these commands; it never talks to the database itself. */
+#ifndef TSDBTOP_APP_H
+#define TSDBTOP_APP_H
+
+#include <stdbool.h>
+
+#include "tsdbtop/cli.h"
+#include "tsdbtop/conn.h"
+#include "tsdbtop/snapshot.h"
+#include "tsdbtop/thresholds.h"
+
+struct ev_loop;
+struct engine;
+struct ui;
+
+struct app {
+	struct ev_loop *loop;
+	struct options opt;
+	struct thresholds th;
+	struct snapshot snap;         /* the model: last data of every pane */
+	struct engine *engine;        /* db side (polling) */
+	struct ui *ui;                /* screen side */
+	double interval;              /* seconds between polls */
+	bool paused;
+	bool polling;                 /* a poll is in flight */
+	/* connection as the header shows it */
+	enum conn_state conn_state;
+	char conn_msg[256];
+	double stalled_for;           /* seconds the query in flight has waited */
+	double backoff_left;          /* seconds until the next reconnect */
+	bool quit;
+	int exit_code;
+};
+
+/* Commands (UI -> app). */
+void app_refresh_now(struct app *a);
+void app_set_interval(struct app *a, double seconds);
+void app_toggle_pause(struct app *a);
+void app_quit(struct app *a, int code);
+
+/* Run the console until quit; returns the exit code. */
+int app_run_console(const struct options *o);
+
+#endif

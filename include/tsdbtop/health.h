@@ -1,0 +1,24 @@
+/* health — ok / warning / critical for every row, from thresholds. Pure:
+ * the same rules serve the console, --once and check. */
+#ifndef TSDBTOP_HEALTH_H
+#define TSDBTOP_HEALTH_H
+
+#include "tsdbtop/snapshot.h"
+#include "tsdbtop/thresholds.h"
+
+/* Classify every row of s at time now (epoch s); fills health/why/state,
+ * overdue flags, why_not texts and the s->worst counts. */
+void health_classify(struct snapshot *s, const struct thresholds *t, double now);
+
+/* Individual rules, exposed for tests. */
+enum health health_ht(struct ht_row *r, const struct thresholds *t);
+enum health health_comp(struct comp_row *r, const struct thresholds *t);
+enum health health_job(struct job_row *r, const struct thresholds *t,
+		       const struct scheduler_info *sched, double now);
+enum health health_ret(struct ret_row *r, const struct thresholds *t,
+		       const struct snapshot *s, double now);
+enum health health_cagg(struct cagg_row *r, const struct thresholds *t,
+			const struct snapshot *s, double now);
+enum health health_ratio(double ratio, const struct thresholds *t);
+
+#endif

@@ -1,0 +1,174 @@
+/* snapshot — what one poll learned, as plain structs owned by the model.
+ * Collectors fill it (db side); panes and the headless printers read it.
+ * No libpq, no curses here.
+ *
+ * Times are seconds since the Unix epoch as doubles (NAN = unknown/never).
+ * Hypertables with an integer time column keep their raw values in the
+ * *_int fields with time_is_int set. Sizes are bytes (NAN = unknown).
+ * Strings are raw database text: sanitise before drawing.
+ */
+#ifndef TSDBTOP_SNAPSHOT_H
+#define TSDBTOP_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tsdbtop/server.h"
+
+#define NAME_LEN 132           /* 63-byte identifiers, quoted, schema-qualified */
+
+enum health { HEALTH_OK, HEALTH_WARNING, HEALTH_CRITICAL, HEALTH_UNKNOWN };
+
+struct ht_row {                /* pane 1: chunks */
+	int id;                    /* _timescaledb_catalog.hypertable.id */
+	char schema[NAME_LEN], name[NAME_LEN];
+	bool is_cagg;              /* materialization hypertable of a cagg */
+	char cagg_name[NAME_LEN];  /* the cagg's view name when is_cagg */
+	char time_column[NAME_LEN];
+	char time_type[32];
+	bool time_is_int;
+	double interval;           /* seconds, or raw units when time_is_int */
+	int chunks, compressed, uncompressed, partial, frozen;
+	double oldest_start, newest_end;           /* epoch s */
+	int64_t oldest_start_int, newest_end_int;  /* when time_is_int */
+	double est_bytes;          /* relpages-based estimate of all chunks */
+	double avg_chunk_bytes;
+	double before_bytes, after_bytes;          /* compression_chunk_size sums */
+	bool compression_enabled;
+	enum health health;
+	char why[96];
+};
+
+struct comp_row {              /* pane 2: compression per hypertable */
+	int ht_id;
+	char schema[NAME_LEN], name[NAME_LEN];
+	char segmentby[160], orderby[160];
+	bool has_policy;
+	int job_id;
+	char compress_after[48];   /* policy config as text ("7 days", "100") */
+	double compress_after_s;   /* NAN for integer time */
+	int backlog;               /* chunks past compress_after, not compressed (or partial) */
+	double backlog_behind_s;   /* age of the oldest backlog chunk beyond compress_after */
+	int compressed_chunks;
+	double before_bytes, after_bytes;
+	enum health health;
+	char why[96];
+};
+
+struct job_row {               /* pane 2 (jobs) and job states elsewhere */
+	int id;
+	char proc[64];
+	char ht_schema[NAME_LEN], ht_name[NAME_LEN];
+	double schedule_s;
+	bool scheduled;            /* false = paused */
+	double last_start, last_finish, next_start;
+	char last_status[16];      /* Success, Failed, "" never ran */
+	int consecutive_failures;
+	long total_runs, total_failures;
+	bool overdue;
+	enum health health;
+	char why[96];
+};
+
+struct ret_row {               /* pane 3: retention */
+	int job_id;
+	char schema[NAME_LEN], name[NAME_LEN];
+	char drop_after[48];
+	double drop_after_s;
+	bool scheduled;
+	double next_start;
+	bool overdue;
+	int drop_count;            /* chunks the next run drops */
+	double oldest_start, oldest_end;
+	double drop_bytes;         /* estimate */
+	char why_not[128];         /* why eligible chunks are still there */
+	enum health health;
+};
+
+enum cagg_state { CAGG_FRESH, CAGG_LAGGING, CAGG_STALE, CAGG_EMPTY, CAGG_NODATA };
+
+struct cagg_row {              /* pane 4: continuous aggregates */
+	int mat_id;
+	char schema[NAME_LEN], name[NAME_LEN];
+	char raw_schema[NAME_LEN], raw_name[NAME_LEN];
+	char bucket[48];
+	double bucket_s;
+	bool materialized_only;
+	double watermark;          /* NAN = never materialized */
+	double lag_s;              /* now - watermark */
+	double promised_lag_s;     /* end_offset + schedule_interval; NAN without policy */
+	double raw_newest;         /* newest raw chunk end (epoch s), NAN unknown */
+	int job_id;
+	char job_state[32];        /* "scheduled", "paused", "failing", "no policy" */
+	bool retention_cuts_window;
+	enum cagg_state state;
+	enum health health;
+	char why[128];
+};
+
+struct cache_row {             /* pane 5: per hypertable */
+	char schema[NAME_LEN], name[NAME_LEN];
+	double heap_hit, heap_read, idx_hit, idx_read, toast_hit, toast_read;
+	double ratio;              /* overall (heap+idx+toast), NAN without reads */
+	enum health health;
+};
+
+struct cache_db {
+	bool stats_available;      /* false: the server keeps no statistics */
+	double blks_hit, blks_read;
+	double ratio_total;        /* since stats_reset, NAN unknown */
+	double ratio_now;          /* between the last two polls, NAN unknown */
+	double stats_reset;
+	long numbackends;
+	double db_bytes;
+	enum health health;
+};
+
+struct scheduler_info {
+	bool known;                /* could we tell? */
+	bool running;
+	int workers_in_use;
+	int workers_max;
+};
+
+enum pane_status {
+	PANE_EMPTY,                /* never polled */
+	PANE_OK,
+	PANE_UNAVAILABLE,          /* not on this server (message says why) */
+	PANE_ERROR,                /* the last poll failed (message), old data kept */
+};
+
+struct pane_meta {
+	enum pane_status status;
+	char message[256];
+	double updated_at;         /* epoch s of the data shown; NAN never */
+	double poll_ms;            /* duration of the last successful query */
+};
+
+#define ROWS(type) struct { type *v; int n, cap; }
+
+struct snapshot {
+	struct server_info server;
+	double polled_at;          /* epoch s of the last completed poll */
+	double poll_ms;            /* last full poll duration */
+	struct pane_meta chunks_meta, comp_meta, ret_meta, cagg_meta, cache_meta, jobs_meta;
+	ROWS(struct ht_row) hts;
+	ROWS(struct comp_row) comps;
+	ROWS(struct job_row) jobs;
+	ROWS(struct ret_row) rets;
+	ROWS(struct cagg_row) caggs;
+	ROWS(struct cache_row) caches;
+	struct cache_db cache;
+	struct scheduler_info sched;
+	int worst[HEALTH_UNKNOWN + 1];  /* counts of rows per health, all panes */
+};
+
+/* Grow a ROWS() array by one zeroed element; returns it or NULL. */
+void *snapshot_row_add(void *rows, int elem_size);
+#define SNAP_ADD(rows) ((__typeof__((rows).v))snapshot_row_add(&(rows), (int)sizeof *(rows).v))
+void snapshot_clear_rows(void *rows);
+void snapshot_free(struct snapshot *s);
+const char *health_name(enum health h);
+const char *cagg_state_name(enum cagg_state s);
+
+#endif

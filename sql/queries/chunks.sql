@@ -1,0 +1,70 @@
+-- chunks: per hypertable (and cagg materialization hypertable), from the
+-- catalog only: no chunk is opened, no size function is called. Sizes:
+-- compressed chunks from compression_chunk_size (frozen at compression),
+-- uncompressed chunks from pg_class.relpages (an estimate kept by
+-- VACUUM/ANALYZE) of heap + TOAST + indexes.
+-- Lines marked 'until ts22600' are left out of the variant built for
+-- TimescaleDB 2.26+, where chunk.dropped no longer exists.
+WITH dim AS (
+  SELECT DISTINCT ON (d.hypertable_id) d.hypertable_id, d.id AS dim_id,
+         d.column_name, d.column_type, d.interval_length
+  FROM _timescaledb_catalog.dimension d
+  WHERE d.interval_length IS NOT NULL
+  ORDER BY d.hypertable_id, d.id
+), ch AS (
+  SELECT c.hypertable_id, c.id, c.status, s.range_start, s.range_end,
+         coalesce((SELECT sum(ic.relpages) FROM pg_catalog.pg_index i
+                    JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+                   WHERE i.indrelid = cl.oid), 0)
+         + coalesce(cl.relpages, 0)
+         + coalesce((SELECT t.relpages FROM pg_catalog.pg_class t WHERE t.oid = cl.reltoastrelid), 0)
+           AS pages
+  FROM _timescaledb_catalog.chunk c
+  JOIN dim ON dim.hypertable_id = c.hypertable_id
+  JOIN _timescaledb_catalog.chunk_constraint cc ON cc.chunk_id = c.id
+  JOIN _timescaledb_catalog.dimension_slice s
+    ON s.id = cc.dimension_slice_id AND s.dimension_id = dim.dim_id
+  LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = c.schema_name
+  LEFT JOIN pg_catalog.pg_class cl ON cl.relnamespace = n.oid AND cl.relname = c.table_name
+  WHERE NOT c.dropped                      -- until ts22600
+), agg AS (
+  SELECT hypertable_id,
+         count(*) AS chunks,
+         count(*) FILTER (WHERE status & 1 = 1) AS compressed,
+         count(*) FILTER (WHERE status & 1 = 0) AS uncompressed,
+         count(*) FILTER (WHERE status & 8 = 8) AS partial,
+         count(*) FILTER (WHERE status & 4 = 4) AS frozen,
+         min(range_start) AS oldest_start,
+         max(range_end) AS newest_end,
+         sum(pages) FILTER (WHERE status & 1 = 0) AS uncompressed_pages
+  FROM ch GROUP BY hypertable_id
+), comp AS (
+  SELECT c.hypertable_id,
+         sum(s.uncompressed_heap_size + s.uncompressed_toast_size + s.uncompressed_index_size) AS before_bytes,
+         sum(s.compressed_heap_size + s.compressed_toast_size + s.compressed_index_size) AS after_bytes
+  FROM _timescaledb_catalog.compression_chunk_size s
+  JOIN _timescaledb_catalog.chunk c ON c.id = s.chunk_id
+  WHERE NOT c.dropped                      -- until ts22600
+  GROUP BY c.hypertable_id
+)
+SELECT h.id, h.schema_name, h.table_name,
+       ca.user_view_schema AS cagg_schema, ca.user_view_name AS cagg_name,
+       dim.column_name AS time_column,
+       pg_catalog.format_type(dim.column_type, NULL) AS time_type,
+       dim.column_type NOT IN ('timestamptz'::regtype, 'timestamp'::regtype, 'date'::regtype) AS time_is_int,
+       dim.interval_length,
+       h.compression_state = 1 AS compression_enabled,
+       coalesce(agg.chunks, 0) AS chunks, coalesce(agg.compressed, 0) AS compressed,
+       coalesce(agg.uncompressed, 0) AS uncompressed, coalesce(agg.partial, 0) AS partial,
+       coalesce(agg.frozen, 0) AS frozen,
+       agg.oldest_start, agg.newest_end,
+       coalesce(agg.uncompressed_pages, 0) * current_setting('block_size')::bigint
+         + coalesce(comp.after_bytes, 0) AS est_bytes,
+       comp.before_bytes, comp.after_bytes
+FROM _timescaledb_catalog.hypertable h
+JOIN dim ON dim.hypertable_id = h.id
+LEFT JOIN agg ON agg.hypertable_id = h.id
+LEFT JOIN comp ON comp.hypertable_id = h.id
+LEFT JOIN _timescaledb_catalog.continuous_agg ca ON ca.mat_hypertable_id = h.id
+WHERE h.compression_state <> 2            -- not the internal compressed hypertables
+ORDER BY h.schema_name, h.table_name

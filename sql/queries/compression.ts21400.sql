@@ -1,0 +1,72 @@
+-- compression: per hypertable with compression enabled (2.14+: settings in
+-- _timescaledb_catalog.compression_settings). The backlog is what the
+-- policy would compress now: chunks whose range ends at or before
+-- now() - compress_after (show_chunks(older_than) semantics) that are not
+-- compressed, or are partially compressed. Integer time: computed against
+-- the hypertable's integer_now function only when the console can call it
+-- (not here), so backlog is NULL there.
+WITH dim AS (
+  SELECT DISTINCT ON (d.hypertable_id) d.hypertable_id, d.id AS dim_id, d.column_type
+  FROM _timescaledb_catalog.dimension d
+  WHERE d.interval_length IS NOT NULL
+  ORDER BY d.hypertable_id, d.id
+), pol AS (
+  SELECT DISTINCT ON (j.hypertable_schema, j.hypertable_name)
+         j.hypertable_schema, j.hypertable_name, j.job_id,
+         j.config->>'compress_after' AS compress_after
+  FROM timescaledb_information.jobs j
+  WHERE j.proc_name = 'policy_compression'
+  ORDER BY j.hypertable_schema, j.hypertable_name, j.job_id
+), ht AS (
+  SELECT h.id, h.schema_name, h.table_name, dim.dim_id,
+         dim.column_type IN ('timestamptz'::regtype, 'timestamp'::regtype, 'date'::regtype) AS time_based,
+         pol.job_id, pol.compress_after,
+         CASE WHEN pol.compress_after ~ '^-?[0-9]+$' THEN NULL
+              ELSE pol.compress_after::interval END AS after_iv
+  FROM _timescaledb_catalog.hypertable h
+  JOIN dim ON dim.hypertable_id = h.id
+  LEFT JOIN pol ON pol.hypertable_schema = h.schema_name AND pol.hypertable_name = h.table_name
+  WHERE h.compression_state = 1
+), ch AS (
+  SELECT c.hypertable_id, c.status, s.range_start, s.range_end
+  FROM _timescaledb_catalog.chunk c
+  JOIN ht ON ht.id = c.hypertable_id
+  JOIN _timescaledb_catalog.chunk_constraint cc ON cc.chunk_id = c.id
+  JOIN _timescaledb_catalog.dimension_slice s ON s.id = cc.dimension_slice_id AND s.dimension_id = ht.dim_id
+  WHERE NOT c.dropped                      -- until ts22600
+), sz AS (
+  SELECT c.hypertable_id,
+         sum(s.uncompressed_heap_size + s.uncompressed_toast_size + s.uncompressed_index_size) AS before_bytes,
+         sum(s.compressed_heap_size + s.compressed_toast_size + s.compressed_index_size) AS after_bytes
+  FROM _timescaledb_catalog.compression_chunk_size s
+  JOIN _timescaledb_catalog.chunk c ON c.id = s.chunk_id
+  WHERE NOT c.dropped                      -- until ts22600
+  GROUP BY c.hypertable_id
+)
+SELECT ht.id, ht.schema_name, ht.table_name,
+       array_to_string(cs.segmentby, ', ') AS segmentby,
+       (SELECT string_agg(quote_ident(o) || CASE WHEN d THEN ' DESC' ELSE '' END
+                          || CASE WHEN nf AND NOT d THEN ' NULLS FIRST'
+                                  WHEN NOT nf AND d THEN ' NULLS LAST' ELSE '' END, ', ')
+          FROM unnest(cs.orderby, cs.orderby_desc, cs.orderby_nullsfirst) AS u(o, d, nf)) AS orderby,
+       ht.job_id, ht.compress_after,
+       extract(epoch FROM ht.after_iv) AS compress_after_s,
+       CASE WHEN ht.time_based AND ht.after_iv IS NOT NULL THEN
+         (SELECT count(*) FROM ch WHERE ch.hypertable_id = ht.id
+             AND (ch.status & 1 = 0 OR ch.status & 8 = 8)
+             AND ch.range_end <= extract(epoch FROM now() - ht.after_iv) * 1000000)
+       END AS backlog,
+       CASE WHEN ht.time_based AND ht.after_iv IS NOT NULL THEN
+         (SELECT extract(epoch FROM now() - ht.after_iv) - min(ch.range_end) / 1000000.0
+            FROM ch WHERE ch.hypertable_id = ht.id
+             AND (ch.status & 1 = 0 OR ch.status & 8 = 8)
+             AND ch.range_end <= extract(epoch FROM now() - ht.after_iv) * 1000000)
+       END AS backlog_behind_s,
+       (SELECT count(*) FROM ch WHERE ch.hypertable_id = ht.id AND ch.status & 1 = 1) AS compressed_chunks,
+       sz.before_bytes, sz.after_bytes
+FROM ht
+LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = ht.schema_name
+LEFT JOIN pg_catalog.pg_class hc ON hc.relnamespace = n.oid AND hc.relname = ht.table_name
+LEFT JOIN _timescaledb_catalog.compression_settings cs ON cs.relid = hc.oid
+LEFT JOIN sz ON sz.hypertable_id = ht.id
+ORDER BY ht.schema_name, ht.table_name

@@ -1,0 +1,249 @@
+/* health — the rules behind ok / warning / critical (pure). */
+#include "tsdbtop/health.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tsdbtop/format.h"
+
+void thresholds_default(struct thresholds *t)
+{
+	t->chunks_warn = 1000;
+	t->chunks_crit = 10000;
+	t->chunk_bytes_warn = 4.0 * 1024 * 1024 * 1024;
+	t->chunk_bytes_small = 1.0 * 1024 * 1024;
+	t->backlog_warn = 1;
+	t->backlog_crit = 50;
+	t->retention_warn = 1;
+	t->retention_crit = 100;
+	t->lag_factor_warn = 1.0;
+	t->lag_factor_crit = 3.0;
+	t->cache_warn = 0.95;
+	t->cache_crit = 0.80;
+	t->job_failures_warn = 1;
+	t->job_failures_crit = 3;
+	t->overdue_grace_s = 300;
+}
+
+static enum health worse(enum health a, enum health b)
+{
+	return a > b ? a : b;
+}
+
+enum health health_ht(struct ht_row *r, const struct thresholds *t)
+{
+	enum health h = HEALTH_OK;
+	r->why[0] = '\0';
+	r->avg_chunk_bytes = r->chunks > 0 && !isnan(r->est_bytes) ? r->est_bytes / r->chunks : NAN;
+	if (r->chunks >= t->chunks_crit) {
+		h = HEALTH_CRITICAL;
+		snprintf(r->why, sizeof r->why, "%d chunks (critical at %d)", r->chunks, t->chunks_crit);
+	} else if (r->chunks >= t->chunks_warn) {
+		h = HEALTH_WARNING;
+		snprintf(r->why, sizeof r->why, "%d chunks (warning at %d)", r->chunks, t->chunks_warn);
+	}
+	if (!isnan(r->avg_chunk_bytes) && r->avg_chunk_bytes > t->chunk_bytes_warn) {
+		char b[32];
+		h = worse(h, HEALTH_WARNING);
+		snprintf(r->why, sizeof r->why, "chunks average %s: interval too long",
+			 fmt_bytes(b, sizeof b, r->avg_chunk_bytes));
+	} else if (h == HEALTH_OK && r->chunks >= t->chunks_warn / 2 && !isnan(r->avg_chunk_bytes) &&
+		   r->avg_chunk_bytes > 0 && r->avg_chunk_bytes < t->chunk_bytes_small) {
+		h = HEALTH_WARNING;
+		snprintf(r->why, sizeof r->why, "many small chunks: interval too short");
+	}
+	return r->health = h;
+}
+
+enum health health_comp(struct comp_row *r, const struct thresholds *t)
+{
+	r->why[0] = '\0';
+	enum health h = HEALTH_OK;
+	if (r->backlog >= t->backlog_crit)
+		h = HEALTH_CRITICAL;
+	else if (r->backlog >= t->backlog_warn)
+		h = HEALTH_WARNING;
+	if (h != HEALTH_OK) {
+		char d[32];
+		snprintf(r->why, sizeof r->why, "%d chunk%s not compressed, %s behind", r->backlog,
+			 r->backlog == 1 ? "" : "s", fmt_duration(d, sizeof d, r->backlog_behind_s));
+	} else if (!r->has_policy) {
+		snprintf(r->why, sizeof r->why, "no compression policy");
+	}
+	return r->health = h;
+}
+
+enum health health_job(struct job_row *r, const struct thresholds *t,
+		       const struct scheduler_info *sched, double now)
+{
+	enum health h = HEALTH_OK;
+	r->why[0] = '\0';
+	r->overdue = r->scheduled && !isnan(r->next_start) && r->next_start < now - t->overdue_grace_s;
+	if (r->scheduled && isnan(r->next_start) && sched->known && !sched->running)
+		r->overdue = true;   /* never started and nothing will start it */
+	if (r->consecutive_failures >= t->job_failures_crit) {
+		h = HEALTH_CRITICAL;
+		snprintf(r->why, sizeof r->why, "failing: %d consecutive failures", r->consecutive_failures);
+	} else if (r->consecutive_failures >= t->job_failures_warn) {
+		h = HEALTH_WARNING;
+		snprintf(r->why, sizeof r->why, "last run failed (%d in a row)", r->consecutive_failures);
+	} else if (!r->scheduled) {
+		h = HEALTH_WARNING;
+		snprintf(r->why, sizeof r->why, "paused");
+	} else if (r->overdue) {
+		h = HEALTH_WARNING;
+		snprintf(r->why, sizeof r->why, sched->known && !sched->running ?
+			 "overdue: scheduler not running" : "overdue");
+	}
+	return r->health = h;
+}
+
+static const struct job_row *find_job(const struct snapshot *s, int id)
+{
+	for (int i = 0; i < s->jobs.n; i++)
+		if (s->jobs.v[i].id == id)
+			return &s->jobs.v[i];
+	return NULL;
+}
+
+static void ret_why_not(struct ret_row *r, const struct snapshot *s, const struct thresholds *t,
+			double now)
+{
+	const struct job_row *j = find_job(s, r->job_id);
+	r->why_not[0] = '\0';
+	if (r->drop_count <= 0)
+		return;
+	if (!r->scheduled)
+		snprintf(r->why_not, sizeof r->why_not, "job %d is paused", r->job_id);
+	else if (j && j->consecutive_failures > 0)
+		snprintf(r->why_not, sizeof r->why_not, "job %d is failing (%d in a row)", r->job_id,
+			 j->consecutive_failures);
+	else if (s->sched.known && !s->sched.running)
+		snprintf(r->why_not, sizeof r->why_not, "the job scheduler is not running");
+	else if (r->overdue)
+		snprintf(r->why_not, sizeof r->why_not, "job %d is overdue", r->job_id);
+	else if (!isnan(r->next_start) && r->next_start > now) {
+		char d[32];
+		snprintf(r->why_not, sizeof r->why_not, "next run in %s",
+			 fmt_duration(d, sizeof d, r->next_start - now));
+	}
+	(void)t;
+}
+
+enum health health_ret(struct ret_row *r, const struct thresholds *t,
+		       const struct snapshot *s, double now)
+{
+	r->overdue = r->scheduled && !isnan(r->next_start) && r->next_start < now - t->overdue_grace_s;
+	if (r->scheduled && isnan(r->next_start) && s->sched.known && !s->sched.running)
+		r->overdue = true;
+	ret_why_not(r, s, t, now);
+	enum health h = HEALTH_OK;
+	if (r->drop_count >= t->retention_crit)
+		h = HEALTH_CRITICAL;
+	else if (r->drop_count >= t->retention_warn)
+		h = HEALTH_WARNING;
+	return r->health = h;
+}
+
+static void cagg_job_state(struct cagg_row *r, const struct snapshot *s)
+{
+	const struct job_row *j = r->job_id ? find_job(s, r->job_id) : NULL;
+	if (!r->job_id)
+		snprintf(r->job_state, sizeof r->job_state, "no policy");
+	else if (j && !j->scheduled)
+		snprintf(r->job_state, sizeof r->job_state, "paused");
+	else if (j && j->consecutive_failures > 0)
+		snprintf(r->job_state, sizeof r->job_state, "failing (%d)", j->consecutive_failures);
+	else if (j && j->overdue)
+		snprintf(r->job_state, sizeof r->job_state, "overdue");
+	else
+		snprintf(r->job_state, sizeof r->job_state, "scheduled");
+}
+
+/* Materialized as far as the raw data goes? The watermark only moves when
+ * raw data exists in newer buckets. */
+static bool caught_up(const struct cagg_row *r)
+{
+	return !isnan(r->raw_newest) && !isnan(r->watermark) && r->watermark >= r->raw_newest;
+}
+
+enum health health_cagg(struct cagg_row *r, const struct thresholds *t,
+			const struct snapshot *s, double now)
+{
+	cagg_job_state(r, s);
+	r->why[0] = '\0';
+	r->lag_s = isnan(r->watermark) ? NAN : now - r->watermark;
+	enum health h = HEALTH_OK;
+	if (isnan(r->raw_newest)) {
+		r->state = CAGG_NODATA;
+	} else if (isnan(r->watermark)) {
+		r->state = CAGG_EMPTY;
+		h = HEALTH_WARNING;
+		snprintf(r->why, sizeof r->why, "never refreshed although raw data exists");
+	} else {
+		double promised = !isnan(r->promised_lag_s) ? r->promised_lag_s :
+				  (!isnan(r->bucket_s) ? 2 * r->bucket_s : NAN);
+		double factor = isnan(promised) || promised <= 0 ? 0 : r->lag_s / promised;
+		if (caught_up(r) || isnan(promised) || factor <= t->lag_factor_warn) {
+			r->state = CAGG_FRESH;
+		} else if (factor <= t->lag_factor_crit) {
+			r->state = CAGG_LAGGING;
+			h = HEALTH_WARNING;
+		} else {
+			r->state = CAGG_STALE;
+			h = HEALTH_CRITICAL;
+		}
+		if (h != HEALTH_OK) {
+			char a[32], b[32];
+			snprintf(r->why, sizeof r->why, "lag %s, promised %s",
+				 fmt_duration(a, sizeof a, r->lag_s), fmt_duration(b, sizeof b, promised));
+		}
+	}
+	if (r->retention_cuts_window) {
+		h = worse(h, HEALTH_WARNING);
+		snprintf(r->why, sizeof r->why, "raw-table retention cuts into the refresh window");
+	}
+	return r->health = h;
+}
+
+enum health health_ratio(double ratio, const struct thresholds *t)
+{
+	if (isnan(ratio))
+		return HEALTH_UNKNOWN;
+	if (ratio < t->cache_crit)
+		return HEALTH_CRITICAL;
+	if (ratio < t->cache_warn)
+		return HEALTH_WARNING;
+	return HEALTH_OK;
+}
+
+static void count(struct snapshot *s, enum health h)
+{
+	if ((unsigned)h <= HEALTH_UNKNOWN)
+		s->worst[h]++;
+}
+
+void health_classify(struct snapshot *s, const struct thresholds *t, double now)
+{
+	memset(s->worst, 0, sizeof s->worst);
+	for (int i = 0; i < s->hts.n; i++)
+		count(s, health_ht(&s->hts.v[i], t));
+	for (int i = 0; i < s->comps.n; i++)
+		count(s, health_comp(&s->comps.v[i], t));
+	for (int i = 0; i < s->jobs.n; i++)
+		count(s, health_job(&s->jobs.v[i], t, &s->sched, now));
+	for (int i = 0; i < s->rets.n; i++)
+		count(s, health_ret(&s->rets.v[i], t, s, now));
+	for (int i = 0; i < s->caggs.n; i++)
+		count(s, health_cagg(&s->caggs.v[i], t, s, now));
+	for (int i = 0; i < s->caches.n; i++) {
+		struct cache_row *c = &s->caches.v[i];
+		c->health = health_ratio(c->ratio, t);
+		count(s, c->health);
+	}
+	double r = !isnan(s->cache.ratio_now) ? s->cache.ratio_now : s->cache.ratio_total;
+	s->cache.health = s->cache.stats_available ? health_ratio(r, t) : HEALTH_UNKNOWN;
+	if (s->cache.health != HEALTH_UNKNOWN)
+		count(s, s->cache.health);
+}

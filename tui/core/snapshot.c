@@ -1,0 +1,69 @@
+/* snapshot — row arrays and names (pure). */
+#include "tsdbtop/snapshot.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct rows_any {
+	void *v;
+	int n, cap;
+};
+
+void *snapshot_row_add(void *rows, int elem_size)
+{
+	struct rows_any *r = rows;
+	if (r->n == r->cap) {
+		int cap = r->cap ? r->cap * 2 : 16;
+		void *v = realloc(r->v, (size_t)cap * (size_t)elem_size);
+		if (!v)
+			return NULL;
+		r->v = v;
+		r->cap = cap;
+	}
+	char *e = (char *)r->v + (size_t)r->n * (size_t)elem_size;
+	memset(e, 0, (size_t)elem_size);
+	r->n++;
+	return e;
+}
+
+void snapshot_clear_rows(void *rows)
+{
+	((struct rows_any *)rows)->n = 0;
+}
+
+void snapshot_free(struct snapshot *s)
+{
+	free(s->hts.v);
+	free(s->comps.v);
+	free(s->jobs.v);
+	free(s->rets.v);
+	free(s->caggs.v);
+	free(s->caches.v);
+	memset(&s->hts, 0, sizeof s->hts);
+	memset(&s->comps, 0, sizeof s->comps);
+	memset(&s->jobs, 0, sizeof s->jobs);
+	memset(&s->rets, 0, sizeof s->rets);
+	memset(&s->caggs, 0, sizeof s->caggs);
+	memset(&s->caches, 0, sizeof s->caches);
+}
+
+const char *health_name(enum health h)
+{
+	switch (h) {
+	case HEALTH_OK: return "ok";
+	case HEALTH_WARNING: return "warning";
+	case HEALTH_CRITICAL: return "critical";
+	default: return "unknown";
+	}
+}
+
+const char *cagg_state_name(enum cagg_state s)
+{
+	switch (s) {
+	case CAGG_FRESH: return "fresh";
+	case CAGG_LAGGING: return "lagging";
+	case CAGG_STALE: return "stale";
+	case CAGG_EMPTY: return "never refreshed";
+	default: return "no raw data";
+	}
+}

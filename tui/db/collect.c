@@ -1,0 +1,276 @@
+/* collect — parse each monitoring query into the snapshot. */
+#include "tsdbtop/collect.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tsdbtop/pgres.h"
+#include "tsdbtop/queries.h"
+
+/* ---- availability ------------------------------------------------------ */
+
+static const char *need_ts(const struct server_info *si, char *buf, size_t n)
+{
+	if (!si->ts_installed) {
+		snprintf(buf, n, "TimescaleDB is not installed in database %s", si->database);
+		return buf;
+	}
+	return NULL;
+}
+
+static const char *need_tsl(const struct server_info *si, char *buf, size_t n, const char *what)
+{
+	if (need_ts(si, buf, n))
+		return buf;
+	if (si->license == LICENSE_APACHE) {
+		snprintf(buf, n, "%s need the Timescale license; this server runs the Apache-licensed edition", what);
+		return buf;
+	}
+	return NULL;
+}
+
+static const char *avail_compression(const struct server_info *si, char *buf, size_t n)
+{
+	return need_tsl(si, buf, n, "compression and its jobs");
+}
+
+static const char *avail_jobs(const struct server_info *si, char *buf, size_t n)
+{
+	return need_tsl(si, buf, n, "jobs and policies");
+}
+
+static const char *avail_caggs(const struct server_info *si, char *buf, size_t n)
+{
+	return need_tsl(si, buf, n, "continuous aggregates");
+}
+
+static const char *avail_always(const struct server_info *si, char *buf, size_t n)
+{
+	(void)si;
+	(void)buf;
+	(void)n;
+	return NULL;
+}
+
+const char *collector_sql(const struct collector *c, const struct server_info *si,
+			  char *why, size_t n)
+{
+	const char *sql = query_pick(c->name, si->pg_version_num, si->ts_version_num);
+	if (!sql)
+		snprintf(why, n, "not available for TimescaleDB %s (no %s query for this version)",
+			 si->ts_version[0] ? si->ts_version : "-", c->name);
+	return sql;
+}
+
+/* ---- parsers ------------------------------------------------------------ */
+
+static double usec_to_s(const PGresult *r, int i, const char *col)
+{
+	double v = pgres_double(r, i, col, NAN);
+	return isnan(v) ? NAN : v / 1e6;
+}
+
+static void parse_chunks(const struct pg_result *cres, struct snapshot *s)
+{
+	const PGresult *r = cres;
+	snapshot_clear_rows(&s->hts);
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct ht_row *h = SNAP_ADD(s->hts);
+		if (!h)
+			return;
+		h->id = (int)pgres_ll(r, i, "id", 0);
+		pgres_copy(h->schema, sizeof h->schema, r, i, "schema_name");
+		pgres_copy(h->name, sizeof h->name, r, i, "table_name");
+		h->is_cagg = !pgres_isnull(r, i, "cagg_name");
+		pgres_copy(h->cagg_name, sizeof h->cagg_name, r, i, "cagg_name");
+		pgres_copy(h->time_column, sizeof h->time_column, r, i, "time_column");
+		pgres_copy(h->time_type, sizeof h->time_type, r, i, "time_type");
+		h->time_is_int = pgres_bool(r, i, "time_is_int", false);
+		double iv = pgres_double(r, i, "interval_length", NAN);
+		h->interval = h->time_is_int ? iv : iv / 1e6;
+		h->compression_enabled = pgres_bool(r, i, "compression_enabled", false);
+		h->chunks = (int)pgres_ll(r, i, "chunks", 0);
+		h->compressed = (int)pgres_ll(r, i, "compressed", 0);
+		h->uncompressed = (int)pgres_ll(r, i, "uncompressed", 0);
+		h->partial = (int)pgres_ll(r, i, "partial", 0);
+		h->frozen = (int)pgres_ll(r, i, "frozen", 0);
+		h->oldest_start_int = pgres_ll(r, i, "oldest_start", 0);
+		h->newest_end_int = pgres_ll(r, i, "newest_end", 0);
+		h->oldest_start = h->time_is_int ? NAN : usec_to_s(r, i, "oldest_start");
+		h->newest_end = h->time_is_int ? NAN : usec_to_s(r, i, "newest_end");
+		h->est_bytes = pgres_double(r, i, "est_bytes", NAN);
+		h->before_bytes = pgres_double(r, i, "before_bytes", NAN);
+		h->after_bytes = pgres_double(r, i, "after_bytes", NAN);
+	}
+}
+
+static void parse_compression(const struct pg_result *cres, struct snapshot *s)
+{
+	const PGresult *r = cres;
+	snapshot_clear_rows(&s->comps);
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct comp_row *c = SNAP_ADD(s->comps);
+		if (!c)
+			return;
+		c->ht_id = (int)pgres_ll(r, i, "id", 0);
+		pgres_copy(c->schema, sizeof c->schema, r, i, "schema_name");
+		pgres_copy(c->name, sizeof c->name, r, i, "table_name");
+		pgres_copy(c->segmentby, sizeof c->segmentby, r, i, "segmentby");
+		pgres_copy(c->orderby, sizeof c->orderby, r, i, "orderby");
+		c->has_policy = !pgres_isnull(r, i, "job_id");
+		c->job_id = (int)pgres_ll(r, i, "job_id", 0);
+		pgres_copy(c->compress_after, sizeof c->compress_after, r, i, "compress_after");
+		c->compress_after_s = pgres_double(r, i, "compress_after_s", NAN);
+		c->backlog = (int)pgres_ll(r, i, "backlog", -1);
+		c->backlog_behind_s = pgres_double(r, i, "backlog_behind_s", NAN);
+		c->compressed_chunks = (int)pgres_ll(r, i, "compressed_chunks", 0);
+		c->before_bytes = pgres_double(r, i, "before_bytes", NAN);
+		c->after_bytes = pgres_double(r, i, "after_bytes", NAN);
+	}
+}
+
+static void parse_jobs(const struct pg_result *cres, struct snapshot *s)
+{
+	const PGresult *r = cres;
+	snapshot_clear_rows(&s->jobs);
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct job_row *j = SNAP_ADD(s->jobs);
+		if (!j)
+			return;
+		j->id = (int)pgres_ll(r, i, "id", 0);
+		pgres_copy(j->proc, sizeof j->proc, r, i, "proc");
+		pgres_copy(j->ht_schema, sizeof j->ht_schema, r, i, "ht_schema");
+		pgres_copy(j->ht_name, sizeof j->ht_name, r, i, "ht_name");
+		j->schedule_s = pgres_double(r, i, "schedule_s", NAN);
+		j->scheduled = pgres_bool(r, i, "scheduled", true);
+		j->last_start = pgres_double(r, i, "last_start", NAN);
+		j->last_finish = pgres_double(r, i, "last_finish", NAN);
+		j->next_start = pgres_double(r, i, "next_start", NAN);
+		pgres_copy(j->last_status, sizeof j->last_status, r, i, "last_status");
+		j->consecutive_failures = (int)pgres_ll(r, i, "consecutive_failures", 0);
+		j->total_runs = (long)pgres_ll(r, i, "total_runs", 0);
+		j->total_failures = (long)pgres_ll(r, i, "total_failures", 0);
+	}
+}
+
+static void parse_scheduler(const struct pg_result *cres, struct snapshot *s)
+{
+	const PGresult *r = cres;
+	s->sched.known = PQntuples(r) == 1;
+	s->sched.running = pgres_bool(r, 0, "running", false);
+	s->sched.workers_in_use = (int)pgres_ll(r, 0, "workers_in_use", 0);
+	s->sched.workers_max = (int)pgres_ll(r, 0, "workers_max", -1);
+}
+
+static void parse_retention(const struct pg_result *cres, struct snapshot *s)
+{
+	const PGresult *r = cres;
+	snapshot_clear_rows(&s->rets);
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct ret_row *t = SNAP_ADD(s->rets);
+		if (!t)
+			return;
+		t->job_id = (int)pgres_ll(r, i, "job_id", 0);
+		pgres_copy(t->schema, sizeof t->schema, r, i, "schema");
+		pgres_copy(t->name, sizeof t->name, r, i, "name");
+		pgres_copy(t->drop_after, sizeof t->drop_after, r, i, "drop_after");
+		t->drop_after_s = pgres_double(r, i, "drop_after_s", NAN);
+		t->scheduled = pgres_bool(r, i, "scheduled", true);
+		t->next_start = pgres_double(r, i, "next_start", NAN);
+		t->drop_count = (int)pgres_ll(r, i, "drop_count", -1);
+		t->oldest_start = pgres_double(r, i, "oldest_start", NAN);
+		t->oldest_end = pgres_double(r, i, "oldest_end", NAN);
+		t->drop_bytes = pgres_double(r, i, "drop_bytes", NAN);
+	}
+}
+
+static void parse_caggs(const struct pg_result *cres, struct snapshot *s)
+{
+	const PGresult *r = cres;
+	snapshot_clear_rows(&s->caggs);
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct cagg_row *c = SNAP_ADD(s->caggs);
+		if (!c)
+			return;
+		c->mat_id = (int)pgres_ll(r, i, "mat_id", 0);
+		pgres_copy(c->schema, sizeof c->schema, r, i, "schema");
+		pgres_copy(c->name, sizeof c->name, r, i, "name");
+		pgres_copy(c->raw_schema, sizeof c->raw_schema, r, i, "raw_schema");
+		pgres_copy(c->raw_name, sizeof c->raw_name, r, i, "raw_name");
+		pgres_copy(c->bucket, sizeof c->bucket, r, i, "bucket");
+		c->bucket_s = pgres_double(r, i, "bucket_s", NAN);
+		c->materialized_only = pgres_bool(r, i, "materialized_only", false);
+		c->watermark = pgres_double(r, i, "watermark", NAN);
+		c->raw_newest = pgres_double(r, i, "raw_newest_start", NAN);
+		c->job_id = (int)pgres_ll(r, i, "job_id", 0);
+		c->promised_lag_s = pgres_double(r, i, "promised_lag_s", NAN);
+		c->retention_cuts_window = pgres_bool(r, i, "retention_cuts_window", false);
+	}
+}
+
+static double ratio(double hit, double read)
+{
+	return hit + read > 0 ? hit / (hit + read) : NAN;
+}
+
+static void parse_cache(const struct pg_result *cres, struct snapshot *s)
+{
+	const PGresult *r = cres;
+	double hit = pgres_double(r, 0, "blks_hit", NAN), rd = pgres_double(r, 0, "blks_read", NAN);
+	struct cache_db *c = &s->cache;
+	bool had = c->stats_available;
+	double dh = hit - c->blks_hit, dr = rd - c->blks_read;
+	c->stats_available = pgres_bool(r, 0, "track_counts", false) && hit + rd > 0;
+	c->ratio_now = had && c->stats_available && dh >= 0 && dr >= 0 ? ratio(dh, dr) : NAN;
+	c->blks_hit = hit;
+	c->blks_read = rd;
+	c->ratio_total = c->stats_available ? ratio(hit, rd) : NAN;
+	c->stats_reset = pgres_double(r, 0, "stats_reset", NAN);
+	c->numbackends = (long)pgres_ll(r, 0, "numbackends", 0);
+}
+
+static void parse_cache_hts(const struct pg_result *cres, struct snapshot *s)
+{
+	const PGresult *r = cres;
+	snapshot_clear_rows(&s->caches);
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct cache_row *c = SNAP_ADD(s->caches);
+		if (!c)
+			return;
+		pgres_copy(c->schema, sizeof c->schema, r, i, "schema");
+		pgres_copy(c->name, sizeof c->name, r, i, "name");
+		c->heap_hit = pgres_double(r, i, "heap_hit", 0);
+		c->heap_read = pgres_double(r, i, "heap_read", 0);
+		c->idx_hit = pgres_double(r, i, "idx_hit", 0);
+		c->idx_read = pgres_double(r, i, "idx_read", 0);
+		c->toast_hit = pgres_double(r, i, "toast_hit", 0);
+		c->toast_read = pgres_double(r, i, "toast_read", 0);
+		c->ratio = ratio(c->heap_hit + c->idx_hit + c->toast_hit,
+				 c->heap_read + c->idx_read + c->toast_read);
+	}
+}
+
+/* ---- the table ---------------------------------------------------------- */
+
+static struct pane_meta *m_chunks(struct snapshot *s) { return &s->chunks_meta; }
+static struct pane_meta *m_comp(struct snapshot *s) { return &s->comp_meta; }
+static struct pane_meta *m_jobs(struct snapshot *s) { return &s->jobs_meta; }
+static struct pane_meta *m_ret(struct snapshot *s) { return &s->ret_meta; }
+static struct pane_meta *m_cagg(struct snapshot *s) { return &s->cagg_meta; }
+static struct pane_meta *m_cache(struct snapshot *s) { return &s->cache_meta; }
+static struct pane_meta *m_none(struct snapshot *s) { (void)s; return NULL; }
+
+/* Order matters: jobs and the scheduler come before the panes that judge
+ * job states (health runs after the whole poll anyway). */
+const struct collector collectors[] = {
+	{ "jobs", avail_jobs, parse_jobs, m_jobs },
+	{ "scheduler", avail_jobs, parse_scheduler, m_none },
+	{ "chunks", need_ts, parse_chunks, m_chunks },
+	{ "compression", avail_compression, parse_compression, m_comp },
+	{ "retention", avail_jobs, parse_retention, m_ret },
+	{ "caggs", avail_caggs, parse_caggs, m_cagg },
+	{ "cache", avail_always, parse_cache, m_cache },
+	{ "cache_hypertables", need_ts, parse_cache_hts, m_none },
+};
+const int collector_count = (int)(sizeof collectors / sizeof collectors[0]);

@@ -1,0 +1,205 @@
+/* engine — one poll = one query per collector on the monitor session. */
+#include "tsdbtop/engine.h"
+
+#include <ev.h>
+#include <libpq-fe.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tsdbtop/collect.h"
+#include "tsdbtop/health.h"
+#include "tsdbtop/session.h"
+
+#define MAX_COLLECTORS 16
+
+struct qctx {
+	struct engine *e;
+	int idx;
+	double sent;
+};
+
+struct engine {
+	struct ev_loop *loop;
+	struct session s;
+	struct snapshot *snap;
+	const struct thresholds *th;
+	struct engine_callbacks cb;
+	void *ud;
+	double deadline;
+	bool polling, closing;
+	int outstanding;
+	double poll_started;
+	struct qctx ctx[MAX_COLLECTORS];
+};
+
+static void finish_poll(struct engine *e)
+{
+	e->polling = false;
+	e->snap->polled_at = ev_time();
+	e->snap->poll_ms = (ev_time() - e->poll_started) * 1000.0;
+	health_classify(e->snap, e->th, ev_time());
+	if (e->cb.on_update)
+		e->cb.on_update(e->ud);
+}
+
+static void set_error(struct pane_meta *m, const struct conn_error *err)
+{
+	if (!m)
+		return;
+	m->status = PANE_ERROR;
+	if (strcmp(err->sqlstate, "42501") == 0)
+		snprintf(m->message, sizeof m->message, "permission denied: %s%s%s", err->message,
+			 err->hint[0] ? " — " : "", err->hint);
+	else if (err->kind == CERR_SERVER)
+		snprintf(m->message, sizeof m->message, "query failed: %s", err->message);
+	else
+		snprintf(m->message, sizeof m->message, "%s", err->message);
+}
+
+static void result_cb(struct conn *c, struct pg_result *res, const struct conn_error *err, void *ud)
+{
+	(void)c;
+	struct qctx *q = ud;
+	struct engine *e = q->e;
+	if (e->closing)
+		return;
+	const struct collector *col = &collectors[q->idx];
+	struct pane_meta *m = col->meta(e->snap);
+	if (err->kind == CERR_NONE) {
+		col->parse(res, e->snap);
+		if (m) {
+			m->status = PANE_OK;
+			m->message[0] = '\0';
+			m->updated_at = ev_time();
+			m->poll_ms = (ev_now(e->loop) - q->sent) * 1000.0;
+		}
+	} else {
+		set_error(m, err);
+	}
+	if (--e->outstanding == 0)
+		finish_poll(e);
+}
+
+static void mark_unavailable(struct engine *e, const struct collector *col, const char *why)
+{
+	struct pane_meta *m = col->meta(e->snap);
+	if (!m)
+		return;
+	m->status = PANE_UNAVAILABLE;
+	snprintf(m->message, sizeof m->message, "%s", why);
+	m->updated_at = ev_time();
+}
+
+bool engine_poll(struct engine *e)
+{
+	if (e->polling || !e->s.probed || !e->s.conn)
+		return false;
+	enum conn_state st = conn_state(e->s.conn);
+	if (st != CONN_READY && st != CONN_BUSY)
+		return false;
+	e->snap->server = e->s.info;
+	e->polling = true;
+	e->outstanding = 1;            /* held until every query is queued */
+	e->poll_started = ev_time();
+	for (int i = 0; i < collector_count && i < MAX_COLLECTORS; i++) {
+		const struct collector *col = &collectors[i];
+		char why[256];
+		const char *sql = NULL;
+		if (col->unavailable(&e->s.info, why, sizeof why) ||
+		    !(sql = collector_sql(col, &e->s.info, why, sizeof why))) {
+			mark_unavailable(e, col, why);
+			continue;
+		}
+		e->ctx[i] = (struct qctx){ e, i, ev_now(e->loop) };
+		e->outstanding++;
+		if (conn_query(e->s.conn, sql, 0, NULL, e->deadline, result_cb, &e->ctx[i]) != 0)
+			e->outstanding--;
+	}
+	if (--e->outstanding == 0)
+		finish_poll(e);
+	return true;
+}
+
+static void on_probed(struct session *s, void *ud)
+{
+	(void)s;
+	struct engine *e = ud;
+	e->snap->server = e->s.info;
+	if (e->cb.on_probed)
+		e->cb.on_probed(e->ud);
+}
+
+static void on_state(struct session *s, enum conn_state st, const char *msg, void *ud)
+{
+	(void)s;
+	struct engine *e = ud;
+	if (e->cb.on_conn)
+		e->cb.on_conn(st, msg, e->ud);
+}
+
+struct engine *engine_new(struct ev_loop *loop, const struct options *o,
+			  struct snapshot *snap, const struct thresholds *th,
+			  const struct engine_callbacks *cb, void *ud, bool reconnect,
+			  const char *password)
+{
+	struct engine *e = calloc(1, sizeof *e);
+	if (!e)
+		return NULL;
+	e->loop = loop;
+	e->snap = snap;
+	e->th = th;
+	if (cb)
+		e->cb = *cb;
+	e->ud = ud;
+	e->deadline = o->query_deadline > 0 ? o->query_deadline : 15;
+	e->s.on_probed = on_probed;
+	e->s.on_state = on_state;
+	e->s.ud = e;
+	struct pane_meta *metas[] = { &snap->chunks_meta, &snap->comp_meta, &snap->ret_meta,
+				      &snap->cagg_meta, &snap->cache_meta, &snap->jobs_meta };
+	for (size_t i = 0; i < sizeof metas / sizeof metas[0]; i++)
+		metas[i]->updated_at = NAN;
+	snap->polled_at = NAN;
+	snap->cache.ratio_now = snap->cache.ratio_total = NAN;
+	if (session_open(&e->s, loop, o, reconnect, password) != 0 && !e->s.conn) {
+		free(e);
+		return NULL;
+	}
+	return e;
+}
+
+int engine_start(struct engine *e)
+{
+	return e->s.conn ? 0 : -1;
+}
+
+bool engine_polling(const struct engine *e)
+{
+	return e->polling;
+}
+
+bool engine_probed(const struct engine *e)
+{
+	return e->s.probed;
+}
+
+struct conn *engine_conn(struct engine *e)
+{
+	return e->s.conn;
+}
+
+const char *engine_error(const struct engine *e)
+{
+	return e->s.error;
+}
+
+void engine_free(struct engine *e)
+{
+	if (!e)
+		return;
+	e->closing = true;
+	session_close(&e->s);
+	free(e);
+}
