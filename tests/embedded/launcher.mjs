@@ -473,8 +473,9 @@ class Launcher {
 
   async stop() {
     this.stopping = true;
-    await new Promise((r) => this.server.close(() => r()));
+    const closed = new Promise((r) => this.server.close(() => r())); // resolves once all sockets are gone
     for (const c of [...this.clients]) { c.closed = true; c.pending = []; try { c.sock.destroy(); } catch { /* */ } }
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 5000))]);
     // Wait for the running batch; an orphaned transaction is rolled back by the pump.
     await Promise.race([this.whenIdle(), new Promise((r) => setTimeout(r, 5000))]);
   }
