@@ -255,7 +255,10 @@ SELECT ca.user_view_name::text                          AS view_name,
   FROM _timescaledb_catalog.continuous_agg ca
   JOIN _timescaledb_catalog.hypertable rh ON rh.id = ca.raw_hypertable_id
   CROSS JOIN LATERAL (
-        SELECT CASE WHEN wm = (-9223372036854775807 - 1) THEN NULL
+        -- never materialized: the watermark is the minimum of the time type
+        -- (timestamptz: 4714-11-24 BC = -210866803200000000 us; INT64 min on
+        -- older versions): shown as NULL
+        SELECT CASE WHEN wm <= -210866803200000000 THEN NULL
                     ELSE _timescaledb_functions.to_timestamp(wm) END AS watermark
           FROM (SELECT _timescaledb_functions.cagg_watermark(ca.mat_hypertable_id) AS wm) x) w
   LEFT JOIN timescaledb_information.jobs j
