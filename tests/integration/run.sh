@@ -24,7 +24,14 @@ if [ -f tests/tools/tsdb.sh ] && [ -f tests/embedded/launcher.mjs ]; then
   . tests/tools/tsdb.sh
   if tsdb_start "$WORK/tsdb"; then
     echo "ok - start embedded TimescaleDB on port $TSDB_PORT"
-    export TSDBTOP_TSDB="$TSDB_CONNINFO"
+    if sh sql/deploy.sh "$TSDB_CONNINFO" >"$WORK/deploy.log" 2>&1 &&
+       psql -X -q -v ON_ERROR_STOP=1 "$TSDB_CONNINFO" -f tests/integration/fixtures/own_schema.sql >"$WORK/fixture.log" 2>&1; then
+      echo "ok - MS5.0 layer and fixture schema loaded"
+      export TSDBTOP_TSDB="$TSDB_CONNINFO"
+    else
+      echo "not ok - MS5.0 layer and fixture schema loaded"
+      cat "$WORK/deploy.log" "$WORK/fixture.log"
+    fi
   else
     echo "not ok - start embedded TimescaleDB"
   fi

@@ -1,0 +1,186 @@
+/* Unit: health rules and query selection (pure). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <string.h>
+
+#include "tsdbtop/health.h"
+#include "tsdbtop/queries.h"
+
+static struct thresholds th;
+
+static int setup(void **state)
+{
+	(void)state;
+	thresholds_default(&th);
+	return 0;
+}
+
+static void test_chunk_count_rules(void **state)
+{
+	(void)state;
+	struct ht_row r = { .chunks = 10, .est_bytes = 10.0 * 1024 * 1024 * 10 };
+	assert_int_equal(health_ht(&r, &th), HEALTH_OK);
+	r.chunks = th.chunks_warn;
+	r.est_bytes = r.chunks * 50.0 * 1024 * 1024;
+	assert_int_equal(health_ht(&r, &th), HEALTH_WARNING);
+	assert_non_null(strstr(r.why, "chunks"));
+	r.chunks = th.chunks_crit;
+	assert_int_equal(health_ht(&r, &th), HEALTH_CRITICAL);
+	struct ht_row big = { .chunks = 4, .est_bytes = 4 * 8.0 * 1024 * 1024 * 1024 };
+	assert_int_equal(health_ht(&big, &th), HEALTH_WARNING);
+	assert_non_null(strstr(big.why, "interval too long"));
+	struct ht_row small = { .chunks = th.chunks_warn / 2, .est_bytes = th.chunks_warn / 2 * 8192.0 };
+	assert_int_equal(health_ht(&small, &th), HEALTH_WARNING);
+	assert_non_null(strstr(small.why, "too short"));
+}
+
+static void test_compression_backlog(void **state)
+{
+	(void)state;
+	struct comp_row c = { .has_policy = true, .backlog = 0 };
+	assert_int_equal(health_comp(&c, &th), HEALTH_OK);
+	c.backlog = 3;
+	c.backlog_behind_s = 7200;
+	assert_int_equal(health_comp(&c, &th), HEALTH_WARNING);
+	assert_string_equal(c.why, "3 chunks not compressed, 2h00m behind");
+	c.backlog = th.backlog_crit;
+	assert_int_equal(health_comp(&c, &th), HEALTH_CRITICAL);
+}
+
+static void test_jobs(void **state)
+{
+	(void)state;
+	struct scheduler_info running = { .known = true, .running = true };
+	struct scheduler_info stopped = { .known = true, .running = false };
+	double now = 1e9;
+	struct job_row j = { .scheduled = true, .next_start = now + 60 };
+	assert_int_equal(health_job(&j, &th, &running, now), HEALTH_OK);
+	assert_false(j.overdue);
+	j.next_start = now - th.overdue_grace_s - 1;
+	assert_int_equal(health_job(&j, &th, &running, now), HEALTH_WARNING);
+	assert_true(j.overdue);
+	assert_string_equal(j.why, "overdue");
+	assert_int_equal(health_job(&j, &th, &stopped, now), HEALTH_WARNING);
+	assert_string_equal(j.why, "overdue: scheduler not running");
+	j.scheduled = false;
+	assert_int_equal(health_job(&j, &th, &running, now), HEALTH_WARNING);
+	assert_string_equal(j.why, "paused");
+	j.consecutive_failures = th.job_failures_crit;
+	assert_int_equal(health_job(&j, &th, &running, now), HEALTH_CRITICAL);
+	struct job_row never = { .scheduled = true, .next_start = NAN };
+	assert_int_equal(health_job(&never, &th, &stopped, now), HEALTH_WARNING);
+	assert_int_equal(health_job(&never, &th, &running, now), HEALTH_OK);
+}
+
+static void test_retention_why_not(void **state)
+{
+	(void)state;
+	struct snapshot s;
+	memset(&s, 0, sizeof s);
+	s.sched = (struct scheduler_info){ .known = true, .running = false };
+	struct ret_row r = { .job_id = 1007, .scheduled = true, .drop_count = 5, .next_start = NAN };
+	assert_int_equal(health_ret(&r, &th, &s, 1e9), HEALTH_WARNING);
+	assert_string_equal(r.why_not, "the job scheduler is not running");
+	r.scheduled = false;
+	health_ret(&r, &th, &s, 1e9);
+	assert_string_equal(r.why_not, "job 1007 is paused");
+	r.drop_count = 0;
+	assert_int_equal(health_ret(&r, &th, &s, 1e9), HEALTH_OK);
+	assert_string_equal(r.why_not, "");
+}
+
+static void test_cagg_states(void **state)
+{
+	(void)state;
+	struct snapshot s;
+	memset(&s, 0, sizeof s);
+	double now = 1e9;
+	struct cagg_row c = { .raw_newest = now - 600, .watermark = now - 3000,
+			      .promised_lag_s = 3900, .bucket_s = 3600 };
+	assert_int_equal(health_cagg(&c, &th, &s, now), HEALTH_OK);
+	assert_int_equal(c.state, CAGG_FRESH);
+	assert_string_equal(c.job_state, "no policy");
+	c.watermark = now - 2 * 3900;
+	assert_int_equal(health_cagg(&c, &th, &s, now), HEALTH_WARNING);
+	assert_int_equal(c.state, CAGG_LAGGING);
+	c.watermark = now - 10 * 3900;
+	assert_int_equal(health_cagg(&c, &th, &s, now), HEALTH_CRITICAL);
+	assert_int_equal(c.state, CAGG_STALE);
+	/* no newer raw data: the watermark cannot move, so not stale */
+	c.raw_newest = now - 20 * 3900;
+	assert_int_equal(health_cagg(&c, &th, &s, now), HEALTH_OK);
+	c.watermark = NAN;
+	assert_int_equal(health_cagg(&c, &th, &s, now), HEALTH_WARNING);
+	assert_int_equal(c.state, CAGG_EMPTY);
+	c.raw_newest = NAN;
+	assert_int_equal(health_cagg(&c, &th, &s, now), HEALTH_OK);
+	assert_int_equal(c.state, CAGG_NODATA);
+	c.retention_cuts_window = true;
+	assert_int_equal(health_cagg(&c, &th, &s, now), HEALTH_WARNING);
+	assert_non_null(strstr(c.why, "retention"));
+}
+
+static void test_cache_ratio(void **state)
+{
+	(void)state;
+	assert_int_equal(health_ratio(NAN, &th), HEALTH_UNKNOWN);
+	assert_int_equal(health_ratio(0.999, &th), HEALTH_OK);
+	assert_int_equal(health_ratio(0.90, &th), HEALTH_WARNING);
+	assert_int_equal(health_ratio(0.50, &th), HEALTH_CRITICAL);
+}
+
+static void test_classify_counts(void **state)
+{
+	(void)state;
+	struct snapshot s;
+	memset(&s, 0, sizeof s);
+	struct comp_row *c = SNAP_ADD(s.comps);
+	c->backlog = th.backlog_crit;
+	c->has_policy = true;
+	struct cache_row *k = SNAP_ADD(s.caches);
+	k->ratio = 1.0;
+	s.cache.ratio_now = s.cache.ratio_total = NAN;
+	health_classify(&s, &th, 1e9);
+	assert_int_equal(s.worst[HEALTH_CRITICAL], 1);
+	assert_int_equal(s.worst[HEALTH_OK], 1);
+	assert_int_equal(s.cache.health, HEALTH_UNKNOWN);
+	snapshot_free(&s);
+}
+
+static void test_query_pick(void **state)
+{
+	(void)state;
+	assert_non_null(query_get("probe"));
+	assert_null(query_get("nope"));
+	/* compression needs 2.14's catalog */
+	assert_null(query_pick("compression", 170000, 21300));
+	assert_non_null(query_pick("compression", 170000, 22300));
+	/* chunk.dropped disappears in 2.26: a generated variant without it */
+	const char *old = query_pick("chunks", 170000, 22300);
+	const char *neu = query_pick("chunks", 170000, 22600);
+	assert_non_null(old);
+	assert_non_null(neu);
+	assert_non_null(strstr(old, "dropped"));
+	assert_null(strstr(neu, "NOT c.dropped"));
+	assert_null(query_pick("caggs", 170000, 21000));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_chunk_count_rules),
+		cmocka_unit_test(test_compression_backlog),
+		cmocka_unit_test(test_jobs),
+		cmocka_unit_test(test_retention_why_not),
+		cmocka_unit_test(test_cagg_states),
+		cmocka_unit_test(test_cache_ratio),
+		cmocka_unit_test(test_classify_counts),
+		cmocka_unit_test(test_query_pick),
+	};
+	return cmocka_run_group_tests_name("health", tests, setup, NULL);
+}
