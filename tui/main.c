@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tsdbtop/app.h"
 #include "tsdbtop/cli.h"
 #include "tsdbtop/session.h"
 #include "tsdbtop/version.h"
@@ -79,7 +80,12 @@ int main(int argc, char **argv)
 	case MODE_VERSION:
 		printf("tsdbtop %s\n", TSDBTOP_VERSION);
 		return 0;
-	default:
+	case MODE_INFO:
 		return run_info(&o);
+	case MODE_ONCE:
+		fprintf(stderr, "tsdbtop: --once is not available yet\n");
+		return 2;
+	default:
+		return app_run_console(&o);
 	}
 }

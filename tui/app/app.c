@@ -1,0 +1,251 @@
+/* app — the console: one state struct, the poll timer, the engine and the
+ * screen wired together. Callbacks only update state and mark the screen
+ * dirty; the UI draws once per loop pass. */
+#include "tsdbtop/app.h"
+
+#include <ev.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "tsdbtop/engine.h"
+#include "tsdbtop/ui.h"
+
+struct console {
+	struct app a;
+	ev_timer poll_timer;
+	ev_timer state_timer;
+	bool first_done;        /* initial connection attempt finished */
+	bool first_failed;
+	char password[256];
+};
+
+static struct console *of(struct app *a)
+{
+	return (struct console *)a;
+}
+
+static void mark(struct app *a)
+{
+	if (a->ui)
+		ui_mark_dirty(a->ui);
+}
+
+/* ---- commands (UI -> app) ------------------------------------------------ */
+
+void app_refresh_now(struct app *a)
+{
+	if (engine_poll(a->engine)) {
+		a->polling = true;
+		if (a->ui)
+			ui_notice(a->ui, "refreshing");
+	} else if (a->ui) {
+		ui_notice(a->ui, engine_polling(a->engine) ? "a poll is already running"
+							   : "not connected: refresh when the server is back");
+	}
+	mark(a);
+}
+
+void app_set_interval(struct app *a, double seconds)
+{
+	if (!(seconds >= 0.2) || seconds > 3600)
+		return;
+	struct console *c = of(a);
+	a->interval = seconds;
+	c->poll_timer.repeat = seconds;
+	ev_timer_again(a->loop, &c->poll_timer);
+	mark(a);
+}
+
+void app_toggle_pause(struct app *a)
+{
+	a->paused = !a->paused;
+	mark(a);
+}
+
+void app_quit(struct app *a, int code)
+{
+	a->quit = true;
+	a->exit_code = code;
+	ev_break(a->loop, EVBREAK_ALL);
+}
+
+/* ---- engine callbacks ---------------------------------------------------- */
+
+static void on_update(void *ud)
+{
+	struct app *a = ud;
+	a->polling = false;
+	mark(a);
+}
+
+static void on_probed(void *ud)
+{
+	struct app *a = ud;
+	struct console *c = of(a);
+	c->first_done = true;
+	a->conn_msg[0] = '\0';
+	if (!a->paused)
+		a->polling = engine_poll(a->engine);
+	mark(a);
+}
+
+static void on_conn(enum conn_state st, const char *msg, void *ud)
+{
+	struct app *a = ud;
+	struct console *c = of(a);
+	a->conn_state = st;
+	if (msg && *msg)
+		snprintf(a->conn_msg, sizeof a->conn_msg, "%s", msg);
+	if ((st == CONN_BACKOFF || st == CONN_FAILED) && !c->first_done) {
+		c->first_done = true;
+		c->first_failed = true;
+	}
+	if (st == CONN_BACKOFF || st == CONN_FAILED)
+		a->polling = false;
+	mark(a);
+}
+
+/* ---- timers ---------------------------------------------------------------- */
+
+static void poll_tick(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	struct app *a = w->data;
+	if (!a->paused && !engine_polling(a->engine))
+		a->polling = engine_poll(a->engine);
+}
+
+static void state_tick(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	struct app *a = w->data;
+	struct conn *cn = engine_conn(a->engine);
+	double stalled = cn ? conn_busy_for(cn) : 0;
+	double backoff = cn ? conn_backoff_left(cn) : 0;
+	if (cn)
+		a->conn_state = conn_state(cn);
+	if (fabs(stalled - a->stalled_for) >= 0.5 || fabs(backoff - a->backoff_left) >= 0.5) {
+		a->stalled_for = stalled;
+		a->backoff_left = backoff;
+		mark(a);
+	}
+}
+
+/* ---- start-up --------------------------------------------------------------- */
+
+/* psql's prompt: read a password from the terminal without echo. */
+static int prompt_password(char *buf, size_t n)
+{
+	FILE *tty = fopen("/dev/tty", "r+");
+	if (!tty)
+		return -1;
+	struct termios old, noecho;
+	int fd = fileno(tty);
+	fputs("Password: ", tty);
+	fflush(tty);
+	bool restore = tcgetattr(fd, &old) == 0;
+	if (restore) {
+		noecho = old;
+		noecho.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(fd, TCSAFLUSH, &noecho);
+	}
+	char *ok = fgets(buf, (int)n, tty);
+	if (restore)
+		tcsetattr(fd, TCSAFLUSH, &old);
+	fputs("\n", tty);
+	fclose(tty);
+	if (!ok)
+		return -1;
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return 0;
+}
+
+static const struct engine_callbacks engine_cbs = {
+	.on_update = on_update, .on_probed = on_probed, .on_conn = on_conn,
+};
+
+/* First connection before the screen opens: a clear error (and a password
+ * prompt when the server asks for one) instead of a console that only
+ * says "reconnecting". */
+static int first_connect(struct console *c)
+{
+	struct app *a = &c->a;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		c->first_done = c->first_failed = false;
+		a->engine = engine_new(a->loop, &a->opt, &a->snap, &a->th, &engine_cbs, a, true,
+				       c->password[0] ? c->password : NULL);
+		if (!a->engine) {
+			fprintf(stderr, "tsdbtop: out of memory\n");
+			return 1;
+		}
+		while (!c->first_done)
+			ev_run(a->loop, EVRUN_ONCE);
+		if (!c->first_failed)
+			return 0;
+		bool ask = conn_needs_password(engine_conn(a->engine)) && !c->password[0] && attempt == 0;
+		if (!ask) {
+			fprintf(stderr, "tsdbtop: cannot connect: %s\n", a->conn_msg);
+			return 1;
+		}
+		engine_free(a->engine);
+		a->engine = NULL;
+		if (prompt_password(c->password, sizeof c->password) != 0) {
+			fprintf(stderr, "tsdbtop: a password is needed and there is no terminal to ask on\n");
+			return 1;
+		}
+	}
+	return 1;
+}
+
+static void console_free(struct console *c)
+{
+	struct app *a = &c->a;
+	ev_timer_stop(a->loop, &c->poll_timer);
+	ev_timer_stop(a->loop, &c->state_timer);
+	ui_free(a->ui);
+	a->ui = NULL;
+	engine_free(a->engine);
+	a->engine = NULL;
+	snapshot_free(&a->snap);
+	memset(c->password, 0, sizeof c->password);
+	free(c);
+}
+
+int app_run_console(const struct options *o)
+{
+	struct console *c = calloc(1, sizeof *c);
+	if (!c)
+		return 1;
+	struct app *a = &c->a;
+	a->loop = EV_DEFAULT;
+	a->opt = *o;
+	a->interval = o->interval;
+	thresholds_default(&a->th);
+	if (first_connect(c) != 0) {
+		console_free(c);
+		return 1;
+	}
+	a->ui = ui_new(a);
+	if (!a->ui) {
+		console_free(c);
+		return 1;
+	}
+	ev_timer_init(&c->poll_timer, poll_tick, a->interval, a->interval);
+	c->poll_timer.data = a;
+	ev_timer_start(a->loop, &c->poll_timer);
+	ev_timer_init(&c->state_timer, state_tick, 0.25, 0.25);
+	c->state_timer.data = a;
+	ev_timer_start(a->loop, &c->state_timer);
+	mark(a);
+	while (!a->quit)
+		ev_run(a->loop, 0);
+	int rc = a->exit_code;
+	console_free(c);
+	return rc;
+}
