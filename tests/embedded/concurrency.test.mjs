@@ -16,11 +16,15 @@ test('default libpq settings work (psql, no sslmode, URI and keyword conninfo)',
   assert.equal(v, '17.5|"$user", public|notice|timescale');
   const ps = await run('/usr/bin/psql', ['-X', '-At', L.uri, '-c', '\\echo :SERVER_VERSION_NAME :ENCODING']);
   assert.equal(ps.stdout.trim(), '17.5 UTF8');
+  // RESET ALL / DISCARD ALL by one client must not leave the shared session broken.
+  await psqlOk(L.conninfo, 'RESET ALL');
+  await psqlOk(L.conninfo, 'DISCARD ALL');
+  assert.equal(await psqlOk(L.conninfo, "SELECT current_setting('search_path'), current_setting('client_min_messages')"), '"$user", public|notice');
   const ready = await run('pg_isready', ['-h', '127.0.0.1', '-p', String(L.port)]);
   assert.equal(ready.code, 0, ready.stdout + ready.stderr);
 });
 
-test('6 concurrent psql clients with transactions get exactly the right results', async () => {
+test('6 concurrent psql clients with transactions get exactly the right results', async (t) => {
   await psqlOk(L.conninfo, 'CREATE TABLE conc(client int, i int, v int)');
   const N = 6, ITER = 50;
   const script = (k) => {
@@ -55,7 +59,7 @@ test('6 concurrent psql clients with transactions get exactly the right results'
   }
   assert.equal(await psqlOk(L.conninfo, 'SELECT count(*) FROM conc'), String(N * (50 + ITER)));
   assert.equal(await psqlOk(L.conninfo, 'SELECT count(*) FROM conc WHERE i = 999'), '0');
-  process.stderr.write(`# 6 clients x ${ITER} groups: ${ms} ms\n`);
+  t.diagnostic(`6 clients x ${ITER} groups: ${ms} ms`);
 });
 
 test('a client inside a transaction makes others wait; its disconnect rolls it back', async () => {

@@ -26,6 +26,10 @@ import crypto from 'node:crypto';
 const TSL_LIB = 'timescaledb-tsl-2.23.0-dev';
 const MAX_STARTUP = 10000;
 const MAX_MESSAGE = 256 * 1024 * 1024;
+// Applied at start, and again after a client's RESET ALL / DISCARD ALL (which would leave
+// this PGlite build with search_path = pg_catalog and client_min_messages = debug3).
+const SESSION_SETUP = 'SET search_path = "$user", public; SET client_min_messages = notice';
+const RESET_RE = /\b(reset|discard)\s+all\b/i;
 const DEBUG = !!process.env.TSDB_LAUNCHER_DEBUG;
 const COPY_IN_MSG = 'COPY FROM STDIN is not supported by the embedded server';
 
@@ -183,6 +187,7 @@ class Launcher {
     this.stopping = false;
     this.nextId = 1;
     this.idleResolvers = [];
+    this.resetSeen = false;
   }
 
   listen() {
@@ -303,7 +308,9 @@ class Launcher {
       if (body.length === 0 || body[body.length - 1] !== 0 || body.indexOf(0) !== body.length - 1) {
         this.reject(c, '08P01', 'invalid string in Query message'); return null;
       }
-      if (hasCopyFromStdin(body.subarray(0, body.length - 1).toString('utf8'))) {
+      const sql = body.subarray(0, body.length - 1).toString('utf8');
+      if (RESET_RE.test(sql)) m.reset = true;
+      if (hasCopyFromStdin(sql)) {
         log(`client ${c.id}: refused COPY FROM STDIN`);
         return queryMsg(COPY_IN_SUBST);
       }
@@ -312,7 +319,9 @@ class Launcher {
       const e1 = body.indexOf(0);
       const e2 = e1 < 0 ? -1 : body.indexOf(0, e1 + 1);
       if (e1 < 0 || e2 < 0 || body.length < e2 + 3) { this.reject(c, '08P01', 'malformed Parse message'); return null; }
-      if (hasCopyFromStdin(body.subarray(e1 + 1, e2).toString('utf8'))) {
+      const sql = body.subarray(e1 + 1, e2).toString('utf8');
+      if (RESET_RE.test(sql)) m.reset = true;
+      if (hasCopyFromStdin(sql)) {
         log(`client ${c.id}: refused COPY FROM STDIN (extended protocol)`);
         return msg('P', Buffer.concat([body.subarray(0, e1 + 1), cstr(COPY_IN_SUBST), Buffer.from([0, 0])]));
       }
@@ -444,10 +453,16 @@ class Launcher {
       const msgs = c.pending; c.pending = [];
       let expectZ = 0;
       for (const m of msgs) { const t = m[0]; if (t === 0x51 || t === 0x53 || t === 0x46) expectZ++; }
+      if (msgs.some((m) => m.reset)) this.resetSeen = true; // re-apply once idle
       const batch = msgs.length === 1 ? msgs[0] : Buffer.concat(msgs);
       const { reply, status } = await this.run(batch, expectZ);
       if (DEBUG) log(`client ${c.id}: ran [${msgs.map((m) => String.fromCharCode(m[0])).join('')}] -> ${reply.length} bytes, status ${status}`);
       this.send(c, reply);
+      if (this.resetSeen && status === 'I') {
+        this.resetSeen = false;
+        const r = scanReply(await this.exec(queryMsg(SESSION_SETUP)));
+        if (r.status !== 'I') log(`re-applying session settings left status ${r.status}`);
+      }
       if (c.closed) continue; // rolled back at the top of the loop
       if (status === 'I' && c.pending.length === 0) {
         this.owner = null;
@@ -521,7 +536,7 @@ async function main() {
   } else {
     log('TimescaleDB extension not created (--no-extension)');
   }
-  await db.exec(`SET search_path = "$user", public; SET client_min_messages = notice`);
+  await db.exec(SESSION_SETUP);
   const sv = (await db.query('SHOW server_version')).rows[0].server_version;
   const tz = (await db.query('SHOW timezone')).rows[0].TimeZone;
 
