@@ -1,0 +1,222 @@
+/* pane 2: compression per hypertable, then the compression jobs and the
+ * scheduler line (pure cell text; drawn by ui.c). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tsdbtop/format.h"
+#include "tsdbtop/pane.h"
+
+#define R(p) ((const struct comp_row *)(p))
+#define J(p) ((const struct job_row *)(p))
+
+static int cmp_name(const void *a, const void *b)
+{
+	int c = strcmp(R(a)->schema, R(b)->schema);
+	return c ? c : strcmp(R(a)->name, R(b)->name);
+}
+static int cmp_backlog(const void *a, const void *b) { return pane_cmp_int(R(a)->backlog, R(b)->backlog); }
+static int cmp_behind(const void *a, const void *b) { return pane_cmp_double(R(a)->backlog_behind_s, R(b)->backlog_behind_s); }
+static int cmp_before(const void *a, const void *b) { return pane_cmp_double(R(a)->before_bytes, R(b)->before_bytes); }
+static int cmp_after(const void *a, const void *b) { return pane_cmp_double(R(a)->after_bytes, R(b)->after_bytes); }
+static double ratio_of(const struct comp_row *r)
+{
+	return (r->after_bytes > 0 && r->before_bytes > 0) ? r->before_bytes / r->after_bytes : NAN;
+}
+static int cmp_ratio(const void *a, const void *b) { return pane_cmp_double(ratio_of(R(a)), ratio_of(R(b))); }
+static int cmp_cafter(const void *a, const void *b) { return pane_cmp_double(R(a)->compress_after_s, R(b)->compress_after_s); }
+
+enum { C_NAME, C_BACKLOG, C_BEHIND, C_BEFORE, C_AFTER, C_RATIO, C_CAFTER, C_SEG, C_ORD, C_N };
+
+static const struct pane_column cols[C_N] = {
+	[C_NAME] = { "Hypertable", 16, ALIGN_LEFT, true, cmp_name },
+	[C_BACKLOG] = { "Backlog", 7, ALIGN_RIGHT, false, cmp_backlog },
+	[C_BEHIND] = { "Behind", 7, ALIGN_RIGHT, false, cmp_behind },
+	[C_BEFORE] = { "Before", 9, ALIGN_RIGHT, false, cmp_before },
+	[C_AFTER] = { "After", 9, ALIGN_RIGHT, false, cmp_after },
+	[C_RATIO] = { "Ratio", 6, ALIGN_RIGHT, false, cmp_ratio },
+	[C_CAFTER] = { "Compr.after", 11, ALIGN_RIGHT, false, cmp_cafter },
+	[C_SEG] = { "Segmentby", 14, ALIGN_LEFT, false, NULL },
+	[C_ORD] = { "Orderby", 16, ALIGN_LEFT, false, NULL },
+};
+
+static const struct pane_meta *meta(const struct snapshot *s) { return &s->comp_meta; }
+static int rows(const struct snapshot *s) { return s->comps.n; }
+static const void *row(const struct snapshot *s, int i) { return &s->comps.v[i]; }
+static const char *row_name(const void *r) { return R(r)->name; }
+static enum health row_health(const void *r) { return R(r)->health; }
+
+static enum theme_role cell(const struct pane_ctx *c, const void *rp, int col, int width,
+                            char *buf, size_t n)
+{
+	const struct comp_row *r = rp;
+	char tmp[PANE_LINE_MAX];
+	switch (col) {
+	case C_NAME:
+		pane_qualname(tmp, sizeof tmp, r->schema, r->name);
+		return pane_text(buf, n, tmp, width, c->utf8, ROLE_NORMAL);
+	case C_BACKLOG:
+		fmt_count(buf, n, r->backlog);
+		return r->backlog > 0 ? pane_health_role(r->health == HEALTH_OK ? HEALTH_WARNING : r->health)
+		                      : ROLE_NORMAL;
+	case C_BEHIND:
+		if (r->backlog <= 0 || isnan(r->backlog_behind_s))
+			snprintf(buf, n, "-");
+		else
+			pane_dur(buf, n, r->backlog_behind_s);
+		return ROLE_NORMAL;
+	case C_BEFORE: fmt_bytes(buf, n, r->before_bytes); return ROLE_NORMAL;
+	case C_AFTER: fmt_bytes(buf, n, r->after_bytes); return ROLE_NORMAL;
+	case C_RATIO: pane_ratio(buf, n, r->before_bytes, r->after_bytes); return ROLE_NORMAL;
+	case C_CAFTER:
+		if (!r->has_policy)
+			snprintf(buf, n, "no policy");
+		else
+			pane_text(buf, n, r->compress_after, width, c->utf8, ROLE_NORMAL);
+		return r->has_policy ? ROLE_NORMAL : ROLE_DIM;
+	case C_SEG: return pane_text(buf, n, r->segmentby[0] ? r->segmentby : "-", width, c->utf8, ROLE_NORMAL);
+	case C_ORD: return pane_text(buf, n, r->orderby[0] ? r->orderby : "-", width, c->utf8, ROLE_NORMAL);
+	default:
+		if (n)
+			buf[0] = '\0';
+		return ROLE_NORMAL;
+	}
+}
+
+static int post(const struct pane_ctx *c, int i, char *buf, size_t n, enum theme_role *role)
+{
+	const struct scheduler_info *sc = &c->s->sched;
+	if (i != 0 || !buf)
+		return 1;
+	if (!sc->known) {
+		snprintf(buf, n, "scheduler: unknown");
+		*role = ROLE_DIM;
+	} else if (!sc->running) {
+		snprintf(buf, n, "scheduler: NOT running (background jobs will not run)");
+		*role = ROLE_CRITICAL;
+	} else {
+		if (sc->workers_max > 0)
+			snprintf(buf, n, "scheduler: running, workers %d/%d in use", sc->workers_in_use,
+			         sc->workers_max);
+		else
+			snprintf(buf, n, "scheduler: running, workers %d in use", sc->workers_in_use);
+		*role = (sc->workers_max > 0 && sc->workers_in_use >= sc->workers_max) ? ROLE_WARNING : ROLE_OK;
+	}
+	return 1;
+}
+
+/* ---- the compression jobs sub-table ------------------------------------ */
+
+static bool is_compress_job(const struct job_row *j)
+{
+	return strcmp(j->proc, "policy_compression") == 0;
+}
+
+static int job_count(const struct snapshot *s)
+{
+	int n = 0;
+	for (int i = 0; i < s->jobs.n; i++)
+		n += is_compress_job(&s->jobs.v[i]);
+	return n;
+}
+
+static const void *job_at(const struct snapshot *s, int i)
+{
+	for (int k = 0; k < s->jobs.n; k++)
+		if (is_compress_job(&s->jobs.v[k]) && i-- == 0)
+			return &s->jobs.v[k];
+	return NULL;
+}
+
+static int jcmp_id(const void *a, const void *b) { return pane_cmp_int(J(a)->id, J(b)->id); }
+static int jcmp_name(const void *a, const void *b) { return strcmp(J(a)->ht_name, J(b)->ht_name); }
+static int jcmp_next(const void *a, const void *b) { return pane_cmp_double(J(a)->next_start, J(b)->next_start); }
+static int jcmp_fail(const void *a, const void *b) { return pane_cmp_int(J(a)->consecutive_failures, J(b)->consecutive_failures); }
+
+enum { J_ID, J_HT, J_SCHED, J_STATE, J_LAST, J_STATUS, J_NEXT, J_FAIL, J_N };
+
+static const struct pane_column jcols[J_N] = {
+	[J_ID] = { "Job", 5, ALIGN_RIGHT, false, jcmp_id },
+	[J_HT] = { "Hypertable", 12, ALIGN_LEFT, true, jcmp_name },
+	[J_SCHED] = { "Every", 6, ALIGN_RIGHT, false, NULL },
+	[J_STATE] = { "State", 9, ALIGN_LEFT, false, NULL },
+	[J_LAST] = { "Last run", 10, ALIGN_RIGHT, false, NULL },
+	[J_STATUS] = { "Status", 7, ALIGN_LEFT, false, NULL },
+	[J_NEXT] = { "Next start", 14, ALIGN_RIGHT, false, jcmp_next },
+	[J_FAIL] = { "Fails", 5, ALIGN_RIGHT, false, jcmp_fail },
+};
+
+static const struct pane_meta *jmeta(const struct snapshot *s) { return &s->jobs_meta; }
+static const char *jname(const void *r) { return J(r)->ht_name; }
+static enum health jhealth(const void *r) { return J(r)->health; }
+
+static enum theme_role jcell(const struct pane_ctx *c, const void *rp, int col, int width,
+                             char *buf, size_t n)
+{
+	const struct job_row *j = rp;
+	char tmp[PANE_LINE_MAX], d[32];
+	switch (col) {
+	case J_ID: snprintf(buf, n, "%d", j->id); return ROLE_NORMAL;
+	case J_HT:
+		pane_qualname(tmp, sizeof tmp, j->ht_schema, j->ht_name);
+		return pane_text(buf, n, tmp, width, c->utf8, ROLE_NORMAL);
+	case J_SCHED: pane_dur(buf, n, j->schedule_s); return ROLE_NORMAL;
+	case J_STATE:
+		snprintf(buf, n, "%s", j->scheduled ? "scheduled" : "paused");
+		return j->scheduled ? ROLE_NORMAL : ROLE_WARNING;
+	case J_LAST:
+		pane_ago(buf, n, isnan(j->last_finish) ? j->last_start : j->last_finish, c->now);
+		return ROLE_NORMAL;
+	case J_STATUS:
+		pane_text(buf, n, j->last_status[0] ? j->last_status : "never", width, c->utf8, ROLE_NORMAL);
+		return strcmp(j->last_status, "Failed") == 0 ? ROLE_CRITICAL
+		       : j->last_status[0] ? ROLE_NORMAL : ROLE_DIM;
+	case J_NEXT:
+		if (j->overdue) {
+			snprintf(buf, n, "OVERDUE %s", isnan(j->next_start) ? "" : pane_dur(d, sizeof d, c->now - j->next_start));
+			return ROLE_CRITICAL;
+		}
+		pane_ago(buf, n, j->next_start, c->now);
+		return ROLE_NORMAL;
+	case J_FAIL:
+		snprintf(buf, n, "%d", j->consecutive_failures);
+		return j->consecutive_failures > 0 ? pane_health_role(j->health == HEALTH_OK ? HEALTH_WARNING : j->health)
+		                                   : ROLE_NORMAL;
+	default:
+		if (n)
+			buf[0] = '\0';
+		return ROLE_NORMAL;
+	}
+}
+
+const struct pane_class pane_compression_jobs_class = {
+	.id = PANE_COMPRESSION,
+	.title = "Compression jobs",
+	.tab = "Jobs",
+	.cols = jcols,
+	.ncols = J_N,
+	.default_sort = J_ID,
+	.meta = jmeta,
+	.rows = job_count,
+	.row = job_at,
+	.row_name = jname,
+	.row_health = jhealth,
+	.cell = jcell,
+};
+
+const struct pane_class pane_compression_class = {
+	.id = PANE_COMPRESSION,
+	.title = "Compression",
+	.tab = "Compression",
+	.cols = cols,
+	.ncols = C_N,
+	.default_sort = C_NAME,
+	.meta = meta,
+	.rows = rows,
+	.row = row,
+	.row_name = row_name,
+	.row_health = row_health,
+	.cell = cell,
+	.post = post,
+	.sub = &pane_compression_jobs_class,
+};
