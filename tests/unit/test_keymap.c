@@ -1,0 +1,192 @@
+/* Unit tests for tsdbtop/keymap.h: the one key table and its help. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tsdbtop/keymap.h"
+
+static const unsigned all_ctx[] = { KCTX_MAIN, KCTX_HELP, KCTX_PROMPT };
+
+static void every_command_reachable(void **state)
+{
+	(void)state;
+	size_t n;
+	const struct key_binding *t = keymap_table(&n);
+	for (int c = CMD_NONE + 1; c < CMD_COUNT; c++) {
+		bool found = false;
+		for (size_t i = 0; i < n && !found; i++) {
+			if (t[i].cmd != (enum command)c)
+				continue;
+			/* and the lookup really returns it for one of its keys */
+			for (int k = 0; k < KEYMAP_MAX_KEYS && t[i].keys[k]; k++)
+				for (size_t x = 0; x < 3; x++)
+					if ((t[i].contexts & all_ctx[x]) &&
+					    keymap_lookup(t[i].keys[k], (enum key_context)all_ctx[x]) == (enum command)c)
+						found = true;
+		}
+		if (!found)
+			fail_msg("command %s has no key", keymap_command_name((enum command)c));
+	}
+}
+
+static void no_duplicate_key_in_a_context(void **state)
+{
+	(void)state;
+	size_t n;
+	const struct key_binding *t = keymap_table(&n);
+	for (size_t x = 0; x < 3; x++) {
+		for (size_t i = 0; i < n; i++) {
+			if (!(t[i].contexts & all_ctx[x]))
+				continue;
+			for (int k = 0; k < KEYMAP_MAX_KEYS && t[i].keys[k]; k++) {
+				int key = t[i].keys[k];
+				/* the same key later in the same entry */
+				for (int k2 = k + 1; k2 < KEYMAP_MAX_KEYS && t[i].keys[k2]; k2++)
+					if (t[i].keys[k2] == key)
+						fail_msg("key %d twice in entry %s", key, t[i].name);
+				for (size_t j = i + 1; j < n; j++) {
+					if (!(t[j].contexts & all_ctx[x]))
+						continue;
+					for (int k2 = 0; k2 < KEYMAP_MAX_KEYS && t[j].keys[k2]; k2++)
+						if (t[j].keys[k2] == key)
+							fail_msg("key %d bound twice in context %u (%s, %s)", key,
+							         all_ctx[x], t[i].name, t[j].name);
+				}
+			}
+		}
+	}
+}
+
+static void help_lists_every_key(void **state)
+{
+	(void)state;
+	size_t n;
+	const struct key_binding *t = keymap_table(&n);
+	unsigned mask = KCTX_MAIN | KCTX_HELP | KCTX_PROMPT;
+	int lines = keymap_help_line(mask, 0, NULL, 0);
+	assert_true(lines > 0);
+	for (size_t i = 0; i < n; i++) {
+		bool found = false;
+		for (int l = 0; l < lines && !found; l++) {
+			char buf[256];
+			keymap_help_line(mask, l, buf, sizeof buf);
+			if (strstr(buf, t[i].name) && strstr(buf, t[i].help))
+				found = true;
+		}
+		if (!found)
+			fail_msg("help does not list %s (%s)", t[i].name, t[i].help);
+	}
+	/* the names the issue asks for */
+	const char *must[] = { "?", "F1", "Tab", "Shift-Tab", "Enter", "PgUp", "PgDn", "Home", "End",
+	                       "s", "S", "/", "+", "-", "Space", "r", "q", "Esc", "Ctrl-C", "1", "5" };
+	for (size_t m = 0; m < sizeof must / sizeof must[0]; m++) {
+		bool found = false;
+		for (size_t i = 0; i < n && !found; i++)
+			found = strstr(t[i].name, must[m]) != NULL;
+		if (!found)
+			fail_msg("no key named %s", must[m]);
+	}
+	/* a line beyond the end leaves buf alone */
+	char buf[8] = "x";
+	assert_int_equal(keymap_help_line(mask, lines + 3, buf, sizeof buf), lines);
+	assert_string_equal(buf, "x");
+}
+
+static void unknown_keys_do_nothing(void **state)
+{
+	(void)state;
+	const int unknown[] = { 'x', 'z', 'Z', '!', '@', 0, -1, KEY_F(12), KEY_IC, 0x263a };
+	for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
+		assert_int_equal(keymap_lookup(unknown[i], KCTX_MAIN), CMD_NONE);
+		assert_int_equal(keymap_lookup(unknown[i], KCTX_HELP), CMD_NONE);
+	}
+	/* in the prompt, ordinary characters are text, not commands */
+	assert_int_equal(keymap_lookup('q', KCTX_PROMPT), CMD_NONE);
+	assert_int_equal(keymap_lookup('1', KCTX_PROMPT), CMD_NONE);
+	assert_int_equal(keymap_lookup('/', KCTX_PROMPT), CMD_NONE);
+	assert_int_equal(keymap_lookup(' ', KCTX_PROMPT), CMD_NONE);
+}
+
+static void keys_map_to_commands(void **state)
+{
+	(void)state;
+	assert_int_equal(keymap_lookup('1', KCTX_MAIN), CMD_FOCUS_1);
+	assert_int_equal(keymap_lookup('2', KCTX_MAIN), CMD_FOCUS_2);
+	assert_int_equal(keymap_lookup('3', KCTX_MAIN), CMD_FOCUS_3);
+	assert_int_equal(keymap_lookup('4', KCTX_MAIN), CMD_FOCUS_4);
+	assert_int_equal(keymap_lookup('5', KCTX_MAIN), CMD_FOCUS_5);
+	assert_int_equal(keymap_lookup('6', KCTX_MAIN), CMD_NONE);
+	assert_int_equal(keymap_lookup('0', KCTX_MAIN), CMD_NONE);
+	assert_int_equal(keymap_lookup('\t', KCTX_MAIN), CMD_FOCUS_NEXT);
+	assert_int_equal(keymap_lookup(KEY_BTAB, KCTX_MAIN), CMD_FOCUS_PREV);
+	assert_int_equal(keymap_lookup('q', KCTX_MAIN), CMD_QUIT);
+	assert_int_equal(keymap_lookup(3, KCTX_MAIN), CMD_QUIT);
+	assert_int_equal(keymap_lookup(3, KCTX_PROMPT), CMD_QUIT);
+	assert_int_equal(keymap_lookup('?', KCTX_MAIN), CMD_HELP);
+	assert_int_equal(keymap_lookup(KEY_F(1), KCTX_MAIN), CMD_HELP);
+	assert_int_equal(keymap_lookup('?', KCTX_HELP), CMD_HELP);
+	assert_int_equal(keymap_lookup(27, KCTX_HELP), CMD_CLOSE);
+	assert_int_equal(keymap_lookup(27, KCTX_MAIN), CMD_CLOSE);
+	assert_int_equal(keymap_lookup(27, KCTX_PROMPT), CMD_PROMPT_CANCEL);
+	assert_int_equal(keymap_lookup('\r', KCTX_MAIN), CMD_ZOOM);
+	assert_int_equal(keymap_lookup('\r', KCTX_PROMPT), CMD_PROMPT_ACCEPT);
+	assert_int_equal(keymap_lookup(KEY_BACKSPACE, KCTX_PROMPT), CMD_PROMPT_BACKSPACE);
+	assert_int_equal(keymap_lookup(' ', KCTX_MAIN), CMD_PAUSE);
+	assert_int_equal(keymap_lookup('r', KCTX_MAIN), CMD_REFRESH);
+	assert_int_equal(keymap_lookup('s', KCTX_MAIN), CMD_SORT_NEXT);
+	assert_int_equal(keymap_lookup('S', KCTX_MAIN), CMD_SORT_REVERSE);
+	assert_int_equal(keymap_lookup('/', KCTX_MAIN), CMD_FILTER);
+	assert_int_equal(keymap_lookup('+', KCTX_MAIN), CMD_INTERVAL_UP);
+	assert_int_equal(keymap_lookup('-', KCTX_MAIN), CMD_INTERVAL_DOWN);
+	assert_int_equal(keymap_lookup(KEY_NPAGE, KCTX_MAIN), CMD_PAGE_DOWN);
+	assert_int_equal(keymap_lookup(KEY_HOME, KCTX_MAIN), CMD_HOME);
+	/* panes keys do not leak into help */
+	assert_int_equal(keymap_lookup('1', KCTX_HELP), CMD_NONE);
+	assert_int_equal(keymap_lookup('s', KCTX_HELP), CMD_NONE);
+}
+
+static void interval_steps(void **state)
+{
+	(void)state;
+	const double steps[] = { 0.5, 1, 2, 5, 10, 30, 60 };
+	for (int i = 0; i < 6; i++) {
+		assert_true(keymap_interval_step(steps[i], 1) == steps[i + 1]);
+		assert_true(keymap_interval_step(steps[i + 1], -1) == steps[i]);
+	}
+	assert_true(keymap_interval_step(60, 1) == 60);
+	assert_true(keymap_interval_step(0.5, -1) == 0.5);
+	assert_true(keymap_interval_step(3, 1) == 5);
+	assert_true(keymap_interval_step(3, -1) == 2);
+	assert_true(keymap_interval_step(0.1, -1) == 0.5);
+	assert_true(keymap_interval_step(120, -1) == 60);
+	assert_true(keymap_interval_step(2, 0) == 2);
+}
+
+static void command_names(void **state)
+{
+	(void)state;
+	for (int c = 0; c < CMD_COUNT; c++)
+		assert_string_not_equal(keymap_command_name((enum command)c), "?");
+	assert_string_equal(keymap_command_name(CMD_COUNT), "?");
+	assert_string_equal(keymap_command_name(CMD_QUIT), "quit");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_command_reachable),
+		cmocka_unit_test(no_duplicate_key_in_a_context),
+		cmocka_unit_test(help_lists_every_key),
+		cmocka_unit_test(unknown_keys_do_nothing),
+		cmocka_unit_test(keys_map_to_commands),
+		cmocka_unit_test(interval_steps),
+		cmocka_unit_test(command_names),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
