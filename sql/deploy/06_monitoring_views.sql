@@ -35,7 +35,8 @@ SELECT h.id                                    AS hypertable_id,
   JOIN _timescaledb_catalog.dimension_slice s  ON s.id = cc.dimension_slice_id AND s.dimension_id = d.id
   LEFT JOIN _timescaledb_catalog.chunk cz      ON cz.id = c.compressed_chunk_id
   LEFT JOIN pg_class rc  ON rc.oid  = to_regclass(format('%I.%I', c.schema_name, c.table_name))
-  LEFT JOIN pg_class rcc ON rcc.oid = to_regclass(format('%I.%I', cz.schema_name, cz.table_name))
+  LEFT JOIN pg_class rcc ON cz.id IS NOT NULL
+                        AND rcc.oid = to_regclass(CASE WHEN cz.id IS NOT NULL THEN format('%I.%I', cz.schema_name, cz.table_name) END)
  WHERE h.schema_name = 'factory_telemetry';
 COMMENT ON VIEW factory_telemetry.v_chunks IS
     'one row per chunk of the factory_telemetry hypertables: range, status, relpages size estimate (catalog only)';
