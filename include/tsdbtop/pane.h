@@ -22,6 +22,7 @@ struct pane_ctx {
 	double now;             /* epoch s */
 	double interval;        /* poll interval, s */
 	bool utf8;              /* symbols and ellipsis may be non-ASCII */
+	bool show_schema;       /* user tables live in more than one schema */
 };
 
 enum col_align { ALIGN_LEFT, ALIGN_RIGHT };
@@ -83,8 +84,13 @@ enum theme_role pane_health_role(enum health h);
 /* Sanitise + fit a database string; returns role. */
 enum theme_role pane_text(char *buf, size_t n, const char *src, int width, bool utf8,
                           enum theme_role role);
-/* "schema.name" shortened to "name" when schema is public. */
+/* "schema.name" shortened to "name" when schema is public or "". */
 void pane_qualname(char *buf, size_t n, const char *schema, const char *name);
+/* As pane_qualname, and without the schema when !c->show_schema. */
+void pane_name(const struct pane_ctx *c, char *buf, size_t n, const char *schema, const char *name);
+/* True when the snapshot's user hypertables (not cagg materialisations)
+ * live in more than one schema: names then need their schema. */
+bool pane_multi_schema(const struct snapshot *s);
 /* "12s ago", "3m ago", "-" for NAN; "in 5m" for future times. */
 char *pane_ago(char *buf, size_t n, double when, double now);
 /* Time range "2026-11-20 10:00 – 2026-11-24 10:00" compact: short when

@@ -69,7 +69,7 @@ static enum theme_role cell(const struct pane_ctx *c, const void *rp, int col, i
 	char tmp[PANE_LINE_MAX];
 	switch (col) {
 	case C_NAME:
-		pane_qualname(tmp, sizeof tmp, r->schema, r->name);
+		pane_name(c, tmp, sizeof tmp, r->schema, r->name);
 		return pane_text(buf, n, tmp, width, c->utf8, ROLE_NORMAL);
 	case C_RATIO: fmt_pct(buf, n, r->ratio); return isnan(r->ratio) ? ROLE_DIM : pane_health_role(r->health);
 	case C_HEAP: fmt_pct(buf, n, ratio(r->heap_hit, r->heap_read)); return ROLE_NORMAL;

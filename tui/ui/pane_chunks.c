@@ -10,6 +10,9 @@
 
 static int cmp_name(const void *a, const void *b)
 {
+	/* cagg materialisations after the user's hypertables */
+	if (R(a)->is_cagg != R(b)->is_cagg)
+		return R(a)->is_cagg ? 1 : -1;
 	int c = strcmp(R(a)->schema, R(b)->schema);
 	return c ? c : strcmp(R(a)->name, R(b)->name);
 }
@@ -69,7 +72,7 @@ static enum theme_role cell(const struct pane_ctx *c, const void *rp, int col, i
 			pane_qualname(q, sizeof q, "", r->cagg_name[0] ? r->cagg_name : r->name);
 			snprintf(tmp, sizeof tmp, "%s %.200s", c->utf8 ? "\u29c9" : "[cagg]", q);
 		} else {
-			pane_qualname(tmp, sizeof tmp, r->schema, r->name);
+			pane_name(c, tmp, sizeof tmp, r->schema, r->name);
 		}
 		return pane_text(buf, n, tmp, width, c->utf8, r->is_cagg ? ROLE_DIM : ROLE_NORMAL);
 	case C_CHUNKS: count_cell(buf, n, r->chunks); return ROLE_NORMAL;

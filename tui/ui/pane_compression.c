@@ -53,7 +53,7 @@ static enum theme_role cell(const struct pane_ctx *c, const void *rp, int col, i
 	char tmp[PANE_LINE_MAX];
 	switch (col) {
 	case C_NAME:
-		pane_qualname(tmp, sizeof tmp, r->schema, r->name);
+		pane_name(c, tmp, sizeof tmp, r->schema, r->name);
 		return pane_text(buf, n, tmp, width, c->utf8, ROLE_NORMAL);
 	case C_BACKLOG:
 		fmt_count(buf, n, r->backlog);
@@ -158,7 +158,7 @@ static enum theme_role jcell(const struct pane_ctx *c, const void *rp, int col, 
 	switch (col) {
 	case J_ID: snprintf(buf, n, "%d", j->id); return ROLE_NORMAL;
 	case J_HT:
-		pane_qualname(tmp, sizeof tmp, j->ht_schema, j->ht_name);
+		pane_name(c, tmp, sizeof tmp, j->ht_schema, j->ht_name);
 		return pane_text(buf, n, tmp, width, c->utf8, ROLE_NORMAL);
 	case J_SCHED: pane_dur(buf, n, j->schedule_s); return ROLE_NORMAL;
 	case J_STATE:

@@ -56,6 +56,25 @@ void pane_qualname(char *buf, size_t n, const char *schema, const char *name)
 		snprintf(buf, n, "%s.%s", schema, name ? name : "");
 }
 
+void pane_name(const struct pane_ctx *c, char *buf, size_t n, const char *schema, const char *name)
+{
+	pane_qualname(buf, n, c->show_schema ? schema : "", name);
+}
+
+bool pane_multi_schema(const struct snapshot *s)
+{
+	const char *first = NULL;
+	for (int i = 0; i < s->hts.n; i++) {
+		if (s->hts.v[i].is_cagg)
+			continue;
+		if (!first)
+			first = s->hts.v[i].schema;
+		else if (strcmp(first, s->hts.v[i].schema) != 0)
+			return true;
+	}
+	return false;
+}
+
 char *pane_ago(char *buf, size_t n, double when, double now)
 {
 	char d[32];

@@ -17,6 +17,7 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "tsdbtop/app.h"
 #include "tsdbtop/format.h"
@@ -127,6 +128,26 @@ static void put_centred(struct ui *u, WINDOW *w, int y, int x, int width, enum t
 	wattrset(w, ui_attr(u, role));
 	mvwaddnstr(w, y, x + (width - tw) / 2, buf, -1);
 	wattrset(w, ui_attr(u, ROLE_NORMAL));
+}
+
+/* A frame: Unicode line characters written as such (not through the
+ * alternate character set, which some terminal chains mangle), or ASCII. */
+static void frame(struct ui *u, WINDOW *w, enum theme_role role)
+{
+	attr_t at = ui_attr(u, role);
+	wattrset(w, at);
+	if (!u->utf8) {
+		wborder(w, '|' | at, '|' | at, '-' | at, '-' | at, '+' | at, '+' | at, '+' | at, '+' | at);
+		return;
+	}
+	static const wchar_t chars[8] = { 0x2502, 0x2502, 0x2500, 0x2500, 0x250c, 0x2510, 0x2514, 0x2518 };
+	cchar_t cc[8];
+	short pair = (short)PAIR_NUMBER(at);
+	for (int i = 0; i < 8; i++) {
+		wchar_t wc[2] = { chars[i], 0 };
+		setcchar(&cc[i], wc, at & ~A_COLOR, pair, NULL);
+	}
+	wborder_set(w, &cc[0], &cc[1], &cc[2], &cc[3], &cc[4], &cc[5], &cc[6], &cc[7]);
 }
 
 /* ---- windows ------------------------------------------------------------- */
@@ -537,16 +558,13 @@ static void draw_pane(struct ui *u, enum pane_id id)
 	const struct snapshot *s = &u->a->snap;
 	const struct pane_meta *m = cls->meta(s);
 	bool focused = id == u->focus;
-	struct pane_ctx ctx = { .s = s, .now = now_s(), .interval = u->a->interval, .utf8 = u->utf8 };
+	struct pane_ctx ctx = { .s = s, .now = now_s(), .interval = u->a->interval, .utf8 = u->utf8,
+	                        .show_schema = pane_multi_schema(s) };
 	char t[PANE_LINE_MAX], age[48];
 	if (!w)
 		return;
 	werase(w);
-	wattrset(w, ui_attr(u, focused ? ROLE_ACCENT : ROLE_BORDER));
-	if (u->utf8)
-		box(w, 0, 0);
-	else
-		wborder(w, '|', '|', '-', '-', '+', '+', '+', '+');
+	frame(u, w, focused ? ROLE_ACCENT : ROLE_BORDER);
 	/* title: "1 Chunks · 3s ago · filter: x" */
 	int W = rc->w, H = rc->h, x = 2;
 	const char *dot = u->utf8 ? " \u00b7 " : " - ";
@@ -653,11 +671,7 @@ static void draw_help(struct ui *u)
 	WINDOW *w = u->w_help;
 	wbkgdset(w, ' ' | ui_attr(u, ROLE_NORMAL));
 	werase(w);
-	wattrset(w, ui_attr(u, ROLE_ACCENT));
-	if (u->utf8)
-		box(w, 0, 0);
-	else
-		wborder(w, '|', '|', '-', '-', '+', '+', '+', '+');
+	frame(u, w, ROLE_ACCENT);
 	put(u, w, 0, 2, hw - 4, ROLE_TITLE_FOCUS, " Help: keys (Esc or ? closes) ");
 	int body = hh - 2;
 	int max_top = nlines - body;
