@@ -71,6 +71,24 @@ test('garbage, unknown message types and malformed messages after startup', asyn
     assert.ok(await c.waitClosed(), 'server closes a client sending garbage');
     await alive();
   }
+  // Well-framed but bad content: PGlite raises an error, the client keeps its connection.
+  for (const bad of [
+    msg('F', Buffer.from([0, 0, 0, 1, 0, 0, 0, 0, 0, 0])),
+    Buffer.concat([msg('F', Buffer.from([0]))]),
+    Buffer.concat([msg('D', Buffer.from('Zx\0')), msg('S')]),
+    Buffer.concat([msg('C', Buffer.from('Zx\0')), msg('S')]),
+    Buffer.concat([msg('B', Buffer.from([0])), msg('S')]),
+    Buffer.concat([msg('E'), msg('S')]),
+  ]) {
+    const c = await RawClient.open(L.port);
+    c.send(bad);
+    const r = parseResult(await c.waitFor((m) => m.type === 'Z'));
+    assert.ok(r.error, 'an ErrorResponse');
+    assert.equal(r.status, 'I');
+    assert.deepEqual((await c.query('SELECT 8')).rows, [['8']]);
+    c.destroy();
+  }
+  await alive();
   // Protocol version 2, SSLRequest / GSSENCRequest answered 'N', cancel request closed.
   const v2 = Buffer.alloc(8); v2.writeInt32BE(8); v2.writeInt32BE(131072, 4);
   assert.equal(String.fromCharCode((await rawExchange(v2))[0]), 'E');
