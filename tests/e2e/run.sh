@@ -6,6 +6,8 @@
 # on failure. Cleans up its tmux server (private socket), launchers and
 # clusters whatever happens.
 #   E2E_SKIP_TSDB=1 / E2E_SKIP_PG15=1 skip a half; E2E_KEEP=1 keeps the work dir.
+#   E2E_SCALE (default 0.2) and E2E_DEMO_DAYS (default 30: the embedded
+#   server is slow; 100 days take about 4 minutes to load) size the demo data.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 TOP=$(pwd)
@@ -98,8 +100,8 @@ wait_exit() { # NAME TIMEOUT -> prints the exit code
 resize() { T resize-window -t "$1" -x "$2" -y "$3"; }
 # the number of non-blank lines on screen
 nonblank() { screen "$1" | grep -c '[^[:space:]]'; }
-# rows of the pane tables (a health mark after the left border)
-table_rows() { screen "$1" | grep -E '^(│|\|)(✓|▲|✖|[ !X?]) '; }
+# rows of the pane tables (UTF-8 mode: a health mark after the left border)
+table_rows() { screen "$1" | grep -E '^│(✓|▲|✖) '; }
 
 if [ ! -x "$BIN" ]; then
   echo "not ok - build/tsdbtop exists (run make)"
@@ -120,7 +122,7 @@ tsdb_part() {
   fi
   ok "embedded TimescaleDB starts"
   if sh sql/deploy.sh "$TSDB_CONNINFO" >"$WORK/deploy.log" 2>&1 &&
-     sh sql/demo/load.sh "$TSDB_CONNINFO" 0.2 >"$WORK/load.log" 2>&1; then
+     DEMO_DAYS=${E2E_DEMO_DAYS:-30} sh sql/demo/load.sh "$TSDB_CONNINFO" "${E2E_SCALE:-0.2}" >"$WORK/load.log" 2>&1; then
     ok "MS5.0 layer deployed and demo data loaded"
   else
     not_ok "MS5.0 layer deployed and demo data loaded"
