@@ -28,7 +28,6 @@ tsdb_start() {
     return 2
   fi
   _tsdb_run=$(mktemp -d "${TMPDIR:-/tmp}/tsdb-launcher.XXXXXX") || return 1
-  TSDB_DIRS="$TSDB_DIRS $_tsdb_run"
   if [ "$1" = memory ]; then
     node "$TSDB_LAUNCHER" --port 0 --memory >"$_tsdb_run/out" 2>"$_tsdb_run/err" </dev/null &
   else
@@ -36,6 +35,7 @@ tsdb_start() {
   fi
   TSDB_PID=$!
   TSDB_PIDS="$TSDB_PIDS $TSDB_PID"
+  TSDB_DIRS="$TSDB_DIRS $TSDB_PID=$_tsdb_run"
   TSDB_LOG=$_tsdb_run/err
   TSDB_PORT=
   _tsdb_limit=$(( ${TSDB_START_TIMEOUT:-90} * 10 ))
@@ -47,6 +47,7 @@ tsdb_start() {
       echo "tsdb_start: launcher exited before it was ready; its stderr:" >&2
       sed 's/^/  /' "$_tsdb_run/err" >&2
       TSDB_PORT=
+      tsdb_stop "$TSDB_PID"
       return 1
     fi
     sleep 0.1
@@ -88,11 +89,14 @@ tsdb_stop() {
     _tsdb_rest=
     for _tsdb_q in $TSDB_PIDS; do [ "$_tsdb_q" = "$_tsdb_p" ] || _tsdb_rest="$_tsdb_rest $_tsdb_q"; done
     TSDB_PIDS=$_tsdb_rest
+    _tsdb_rest=
+    for _tsdb_q in $TSDB_DIRS; do
+      case $_tsdb_q in
+        "$_tsdb_p="*) rm -rf "${_tsdb_q#*=}" ;;
+        *) _tsdb_rest="$_tsdb_rest $_tsdb_q" ;;
+      esac
+    done
+    TSDB_DIRS=$_tsdb_rest
   done
-  if [ -z "$TSDB_PIDS" ] && [ -n "$TSDB_DIRS" ]; then
-    # shellcheck disable=SC2086
-    rm -rf $TSDB_DIRS
-    TSDB_DIRS=
-  fi
   return $_tsdb_rc
 }
