@@ -354,6 +354,8 @@ pg15_part() {
   send $S q
   rc=$(wait_exit $S 10)
   check "PG15: q quits with exit code 0" $S [ "$rc" = 0 ]
+  if [ -s "$WORK/$S.err" ]; then not_ok "PG15: nothing written to stderr"; sed 's/^/#   /' "$WORK/$S.err" | head -40
+  else ok "PG15: nothing written to stderr"; fi
   pg15_stop fast
 }
 

@@ -63,6 +63,7 @@ struct ui {
 	bool prompt;
 	char notice[256];
 	double notice_at;
+	char theme_err[256];            /* kept for the help screen */
 	struct layout lay;
 	bool have_lay;
 	WINDOW *w_header, *w_tabs, *w_status, *w_pane[PANE_COUNT], *w_help;
@@ -697,8 +698,9 @@ static void draw_help(struct ui *u)
 			snprintf(buf, sizeof buf, "  Filter prompt: type text, Enter applies, Esc clears");
 			role = ROLE_DIM;
 		} else if (li == nkeys + 3) {
-			snprintf(buf, sizeof buf, "  Theme: %s", u->theme.name);
-			role = ROLE_DIM;
+			snprintf(buf, sizeof buf, "  Theme: %s%s%.200s", u->theme.name,
+			         u->theme_err[0] ? "  " : "", u->theme_err);
+			role = u->theme_err[0] ? ROLE_WARNING : ROLE_DIM;
 		} else {
 			break;
 		}
@@ -998,8 +1000,10 @@ static void setup_theme(struct ui *u)
 		struct theme t;
 		if (theme_resolve(&t, o->theme, dirs, err, sizeof err) == 0)
 			u->theme = t;
-		else
+		else {
+			snprintf(u->theme_err, sizeof u->theme_err, "%s (built-in default used)", err);
 			ui_notice(u, err);
+		}
 	}
 	if (mono)
 		theme_builtin(&u->theme, "monochrome");
