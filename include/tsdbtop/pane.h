@@ -63,6 +63,9 @@ struct pane_class {
 	 * Write line i into buf, set *role; return the number of lines. */
 	int (*pre)(const struct pane_ctx *c, int i, char *buf, size_t n, enum theme_role *role);
 	int (*post)(const struct pane_ctx *c, int i, char *buf, size_t n, enum theme_role *role);
+	/* Optional: what to say instead of the table when there are no rows
+	 * (NULL: the generic "(none)" under the column headers). */
+	const char *(*empty)(const struct snapshot *s);
 	/* Optional: a second table below the first (compression jobs). */
 	const struct pane_class *sub;
 };

@@ -113,6 +113,11 @@ static int pre(const struct pane_ctx *c, int i, char *buf, size_t n, enum theme_
 	return 1;
 }
 
+static const char *empty(const struct snapshot *s)
+{
+	return s->cache.stats_available ? NULL : "no per-hypertable ratios without statistics";
+}
+
 const struct pane_class pane_cache_class = {
 	.id = PANE_CACHE,
 	.title = "Cache",
@@ -128,4 +133,5 @@ const struct pane_class pane_cache_class = {
 	.row_health = row_health,
 	.cell = cell,
 	.pre = pre,
+	.empty = empty,
 };

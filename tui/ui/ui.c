@@ -330,6 +330,10 @@ static void draw_status(struct ui *u)
 		x += put(u, w, 0, x, W - hw - 1 - x, ROLE_WARNING, "  PAUSED");
 	else if (a->polling)
 		x += put(u, w, 0, x, W - hw - 1 - x, ROLE_STATUS, "  polling");
+	if ((a->conn_state == CONN_BACKOFF || a->conn_state == CONN_FAILED) && a->conn_msg[0]) {
+		snprintf(line, sizeof line, "  %s", a->conn_msg);
+		x += put(u, w, 0, x, W - hw - 1 - x, ROLE_CRITICAL, line);
+	}
 	if (u->notice[0] && now - u->notice_at < 15) {
 		snprintf(line, sizeof line, "  %s", u->notice);
 		x += put(u, w, 0, x, W - hw - 1 - x, ROLE_ACCENT, line);
@@ -635,7 +639,11 @@ static void draw_pane(struct ui *u, enum pane_id id)
 			main_h = avail - sub_h;
 		}
 	}
-	y += draw_table(u, w, y, ix, iw, main_h, cls, ps, &ctx, true, focused, ps->filter);
+	const char *empty = cls->empty && cls->rows(s) == 0 ? cls->empty(s) : NULL;
+	if (empty)
+		put_centred(u, w, y + main_h / 2, ix, iw, ROLE_DIM, empty);
+	else
+		y += draw_table(u, w, y, ix, iw, main_h, cls, ps, &ctx, true, focused, ps->filter);
 	if (sub && sub_h >= 3) {
 		const struct pane_meta *sm = sub->meta(s);
 		snprintf(t, sizeof t, "%s%s", sub->title,
@@ -665,8 +673,13 @@ static void draw_help(struct ui *u)
 	int hh = rows - 2 < nlines + 2 ? rows - 2 : nlines + 2;
 	if (hw < 20 || hh < 5)
 		return;
-	del_win(&u->w_help);
-	u->w_help = newwin(hh, hw, (rows - hh) / 2, (cols - hw) / 2);
+	int oh = -1, ow = -1;
+	if (u->w_help)
+		getmaxyx(u->w_help, oh, ow);
+	if (oh != hh || ow != hw) { /* reuse the window while its size holds */
+		del_win(&u->w_help);
+		u->w_help = newwin(hh, hw, (rows - hh) / 2, (cols - hw) / 2);
+	}
 	if (!u->w_help)
 		return;
 	WINDOW *w = u->w_help;
