@@ -81,13 +81,13 @@ wait_for_gone() {
 }
 send() { _s=$1; shift; T send-keys -t "$_s" "$@"; }
 
-# start_console NAME CONNINFO [COLS ROWS] [extra options...]
+# start_console NAME CONNINFO [COLS ROWS] [extra options...]; CONSOLE_ENV="V=x" adds env
 start_console() {
   _name=$1; _conn=$2; _x=${3:-120}; _y=${4:-40}
   shift 2; [ $# -gt 0 ] && shift; [ $# -gt 0 ] && shift
   rm -f "$WORK/$_name.exit"
   T new-session -d -s "$_name" -x "$_x" -y "$_y" \
-    "TERM=xterm-256color '$BIN' $* '$_conn' 2>'$WORK/$_name.err'; rc=\$?; echo EXIT=\$rc > '$WORK/$_name.exit'; echo EXIT=\$rc; sleep 600"
+    "TERM=xterm-256color ${CONSOLE_ENV:-} '$BIN' $* '$_conn' 2>'$WORK/$_name.err'; rc=\$?; echo EXIT=\$rc > '$WORK/$_name.exit'; echo EXIT=\$rc; sleep 600"
 }
 wait_exit() { # NAME TIMEOUT -> prints the exit code
   _end=$(( $(date +%s) + $2 ))
@@ -216,7 +216,10 @@ tsdb_part() {
   wait_for_text $S 'zoomed' 5
   send $S /
   check "/ opens the filter prompt on the status line" $S wait_for_text $S 'Filter Chunks: _' 5
-  send $S -l metric
+  send $S -l metrix
+  send $S BSpace
+  send $S -l c
+  check "the prompt edits (Backspace)" $S wait_for_text $S 'Filter Chunks: metric_' 5
   send $S Enter
   if wait_for_text $S 'filter: metric' 5 && wait_for_gone $S 'Filter Chunks:' 5; then
     rows=$(table_rows $S)
@@ -351,9 +354,36 @@ pg15_part() {
   else
     not_ok "PostgreSQL 15 restarts on the same port"
   fi
+  # colours: the default theme uses them, NO_COLOR and --no-color do not
+  if T capture-pane -p -e -t $S | grep -Eq '\[(3[0-7]|38;5;[0-9]+)m|\[[0-9;]*;(3[0-7]|38;5;[0-9]+)m'; then
+    ok "PG15: the default theme draws in colour"
+  else not_ok "PG15: the default theme draws in colour" $S; fi
   send $S q
   rc=$(wait_exit $S 10)
   check "PG15: q quits with exit code 0" $S [ "$rc" = 0 ]
+  T kill-session -t $S
+
+  # NO_COLOR: monochrome (attributes only), marks still tell the health
+  CONSOLE_ENV="NO_COLOR=1"
+  start_console nc "$C" 120 40
+  CONSOLE_ENV=
+  if wait_for_text nc 'database hit ratio' 20 &&
+     ! T capture-pane -p -e -t nc | grep -Eq '\[([0-9;]*;)?(3[0-7]|4[0-7]|38;5;[0-9]+|48;5;[0-9]+)m'; then
+    ok "NO_COLOR=1: no colour at all"
+  else not_ok "NO_COLOR=1: no colour at all" nc; fi
+  send nc q
+  wait_exit nc 10 >/dev/null
+
+  # a bad theme file: the built-in default stays, the error (file:line) is shown
+  printf '[theme]\nwarning = purple default\n' >"$WORK/bad.theme"
+  start_console bt "$C" 120 40 --theme "$WORK/bad.theme"
+  check "a bad theme file: its error (file:line: message) on the status line" bt \
+    wait_for_text bt 'bad\.theme:2: unknown colo' 10
+  check "a bad theme file: the console still runs" bt wait_for_text bt 'database hit ratio' 20
+  send bt q
+  rc=$(wait_exit bt 10)
+  check "a bad theme file: q still exits 0 and stderr stays empty" bt [ "$rc" = 0 ] && [ ! -s "$WORK/bt.err" ]
+  S=pg
   if [ -s "$WORK/$S.err" ]; then not_ok "PG15: nothing written to stderr"; sed 's/^/#   /' "$WORK/$S.err" | head -40
   else ok "PG15: nothing written to stderr"; fi
   pg15_stop fast
