@@ -52,6 +52,9 @@ struct pane_class {
 	const void *(*row)(const struct snapshot *s, int i);
 	const char *(*row_name)(const void *row);   /* what the filter matches */
 	enum health (*row_health)(const void *row);
+	/* Optional: why the row has its health ("" when nothing to say); the
+	 * focused pane shows the selected row's reason on its bottom border. */
+	const char *(*row_why)(const void *row);
 	/* Text of cell col of row into buf (n bytes), already sanitised and
 	 * fitted to `width` columns; returns the role to draw it in. */
 	enum theme_role (*cell)(const struct pane_ctx *c, const void *row, int col,

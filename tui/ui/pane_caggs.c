@@ -53,6 +53,7 @@ static int rows(const struct snapshot *s) { return s->caggs.n; }
 static const void *row(const struct snapshot *s, int i) { return &s->caggs.v[i]; }
 static const char *row_name(const void *r) { return R(r)->name; }
 static enum health row_health(const void *r) { return R(r)->health; }
+static const char *row_why(const void *r) { return R(r)->why; }
 
 static enum theme_role state_role(enum cagg_state s)
 {
@@ -133,5 +134,6 @@ const struct pane_class pane_caggs_class = {
 	.row = row,
 	.row_name = row_name,
 	.row_health = row_health,
+	.row_why = row_why,
 	.cell = cell,
 };

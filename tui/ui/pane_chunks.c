@@ -54,6 +54,7 @@ static int rows(const struct snapshot *s) { return s->hts.n; }
 static const void *row(const struct snapshot *s, int i) { return &s->hts.v[i]; }
 static const char *row_name(const void *r) { return R(r)->is_cagg && R(r)->cagg_name[0] ? R(r)->cagg_name : R(r)->name; }
 static enum health row_health(const void *r) { return R(r)->health; }
+static const char *row_why(const void *r) { return R(r)->why; }
 
 static void count_cell(char *buf, size_t n, long long v)
 {
@@ -151,6 +152,7 @@ const struct pane_class pane_chunks_class = {
 	.row = row,
 	.row_name = row_name,
 	.row_health = row_health,
+	.row_why = row_why,
 	.cell = cell,
 	.totals = totals,
 };

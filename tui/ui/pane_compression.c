@@ -45,6 +45,7 @@ static int rows(const struct snapshot *s) { return s->comps.n; }
 static const void *row(const struct snapshot *s, int i) { return &s->comps.v[i]; }
 static const char *row_name(const void *r) { return R(r)->name; }
 static enum health row_health(const void *r) { return R(r)->health; }
+static const char *row_why(const void *r) { return R(r)->why; }
 
 static enum theme_role cell(const struct pane_ctx *c, const void *rp, int col, int width,
                             char *buf, size_t n)
@@ -216,6 +217,7 @@ const struct pane_class pane_compression_class = {
 	.row = row,
 	.row_name = row_name,
 	.row_health = row_health,
+	.row_why = row_why,
 	.cell = cell,
 	.post = post,
 	.sub = &pane_compression_jobs_class,

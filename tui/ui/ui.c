@@ -653,6 +653,16 @@ static void draw_pane(struct ui *u, enum pane_id id)
 		draw_table(u, w, y + 1, ix, iw, sub_h - 1, sub, &u->sub_ps, &ctx, false, false, ps->filter);
 		y += sub_h;
 	}
+	/* the selected row's reason, on the bottom border of the focused pane */
+	if (focused && cls->row_why && ps->nvis > 0 && ps->sel >= 0 && ps->sel < ps->nvis && !empty) {
+		const void *r = ps->order[ps->sel];
+		const char *why = cls->row_why(r);
+		if (why && *why) {
+			enum health h = cls->row_health(r);
+			snprintf(t, sizeof t, " %s %.200s ", pane_health_symbol(h, u->utf8), why);
+			put(u, w, H - 1, 2, W - 4, pane_health_role(h), t);
+		}
+	}
 	if (npost > 0) {
 		int py = iy + (H - 2) - npost;
 		if (py < y)
