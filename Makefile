@@ -50,7 +50,7 @@ TEST_HELPER_OBJS := $(TEST_HELPERS:%.c=$(BUILD)/obj/%.o)
 all: $(BIN)
 
 $(BIN): $(BUILD)/obj/$(MAIN:.c=.o) $(LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.c %.o %.a,$^) $(LIBS)
 
 $(LIB): $(LIBOBJS)
 	@mkdir -p $(@D)
@@ -72,11 +72,15 @@ $(GEN_Q): $(QUERIES) tui/embed_sql.sh
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(TEST_HELPER_OBJS) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests/lib $(ALL_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
+	$(CC) $(ALL_CFLAGS) -Itests/lib $(ALL_LDFLAGS) -o $@ $(filter %.c %.o %.a,$^) $(CMOCKA_LIBS) $(LIBS)
 
 $(BUILD)/tests/integration/%: tests/integration/%.c $(TEST_HELPER_OBJS) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests/lib $(ALL_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
+	$(CC) $(ALL_CFLAGS) -Itests/lib $(ALL_LDFLAGS) -o $@ $(filter %.c %.o %.a,$^) $(CMOCKA_LIBS) $(LIBS)
+
+$(BUILD)/bench/%: tests/bench/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.c %.o %.a,$^) $(LIBS)
 
 test-build: $(BIN) $(UNIT_BINS) $(INTEG_BINS)
 
@@ -97,6 +101,10 @@ db-up: deps
 
 db-down:
 	@sh tests/tools/db-down.sh
+
+# Benchmarks print figures; they never fail on a time.
+bench: deps $(BUILD)/bench/bench_poll
+	@sh tests/bench/run.sh
 
 demo: deps all
 	@sh tests/tools/demo.sh

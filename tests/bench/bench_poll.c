@@ -1,0 +1,139 @@
+/* bench_poll — what one full poll of the console costs, against reading
+ * the same facts through TimescaleDB's information views and size
+ * functions; and the console engine's resident memory after many polls.
+ * Prints figures; never fails on a time. Usage: bench_poll CONNINFO [POLLS] */
+#include <ev.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tsdbtop/engine.h"
+#include "tsdbtop/health.h"
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static long rss_kb(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long kb = -1;
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+/* The same facts, the way a script would read them from the documented API. */
+static const char *const views_sql[] = {
+	"SELECT * FROM timescaledb_information.hypertables",
+	"SELECT hypertable_schema, hypertable_name, count(*), count(*) FILTER (WHERE is_compressed),"
+	" min(range_start), max(range_end) FROM timescaledb_information.chunks GROUP BY 1, 2",
+	"SELECT h.hypertable_name, s.* FROM timescaledb_information.hypertables h,"
+	" LATERAL hypertable_compression_stats(format('%I.%I', h.hypertable_schema, h.hypertable_name)::regclass) s",
+	"SELECT h.hypertable_name, sum(d.total_bytes) FROM timescaledb_information.hypertables h,"
+	" LATERAL chunks_detailed_size(format('%I.%I', h.hypertable_schema, h.hypertable_name)::regclass) d GROUP BY 1",
+	"SELECT * FROM timescaledb_information.compression_settings",
+	"SELECT * FROM timescaledb_information.jobs j LEFT JOIN timescaledb_information.job_stats s USING (job_id)",
+	"SELECT j.job_id, count(c) FROM timescaledb_information.jobs j,"
+	" LATERAL show_chunks(format('%I.%I', j.hypertable_schema, j.hypertable_name)::regclass,"
+	"   older_than => now() - (j.config->>'drop_after')::interval) c"
+	" WHERE j.proc_name = 'policy_retention' GROUP BY 1",
+	"SELECT c.view_name, _timescaledb_functions.cagg_watermark(ca.mat_hypertable_id)"
+	" FROM timescaledb_information.continuous_aggregates c"
+	" JOIN _timescaledb_catalog.continuous_agg ca ON ca.user_view_schema = c.view_schema AND ca.user_view_name = c.view_name",
+	"SELECT ch.hypertable_name, sum(s.heap_blks_hit), sum(s.heap_blks_read) FROM timescaledb_information.chunks ch"
+	" JOIN pg_statio_all_tables s ON s.schemaname = ch.chunk_schema AND s.relname = ch.chunk_name GROUP BY 1",
+};
+
+static double time_views(PGconn *c)
+{
+	double t0 = now_s();
+	for (size_t i = 0; i < sizeof views_sql / sizeof views_sql[0]; i++) {
+		PGresult *r = PQexec(c, views_sql[i]);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK)
+			fprintf(stderr, "bench: view query %zu failed: %s", i, PQresultErrorMessage(r));
+		PQclear(r);
+	}
+	return now_s() - t0;
+}
+
+struct run { bool probed, updated; };
+static void on_update(void *ud) { ((struct run *)ud)->updated = true; }
+static void on_probed(void *ud) { ((struct run *)ud)->probed = true; }
+
+static void loop_until(struct ev_loop *loop, const bool *flag)
+{
+	while (!*flag)
+		ev_run(loop, EVRUN_ONCE);
+}
+
+static double one_poll(struct ev_loop *loop, struct engine *e, struct run *r)
+{
+	r->updated = false;
+	double t0 = now_s();
+	if (!engine_poll(e))
+		return -1;
+	loop_until(loop, &r->updated);
+	return now_s() - t0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: bench_poll CONNINFO [POLLS]\n");
+		return 2;
+	}
+	int polls = argc > 2 ? atoi(argv[2]) : 100;
+	struct ev_loop *loop = EV_DEFAULT;
+	struct snapshot snap;
+	struct thresholds th;
+	memset(&snap, 0, sizeof snap);
+	thresholds_default(&th);
+	struct options o = { .conninfo = argv[1], .statement_timeout = 60, .query_deadline = 120 };
+	struct run r = { false, false };
+	struct engine_callbacks cb = { .on_update = on_update, .on_probed = on_probed };
+	struct engine *e = engine_new(loop, &o, &snap, &th, &cb, &r, false, NULL);
+	if (!e)
+		return 1;
+	loop_until(loop, &r.probed);
+	one_poll(loop, e, &r);                      /* warm-up */
+	int chunks = 0;
+	for (int i = 0; i < snap.hts.n; i++)
+		chunks += snap.hts.v[i].chunks;
+	double best = 1e9, sum = 0;
+	for (int i = 0; i < 5; i++) {
+		double t = one_poll(loop, e, &r);
+		sum += t;
+		if (t < best)
+			best = t;
+	}
+	PGconn *c = PQconnectdb(argv[1]);
+	if (PQstatus(c) != CONNECTION_OK) {
+		fprintf(stderr, "bench: %s", PQerrorMessage(c));
+		return 1;
+	}
+	double views = time_views(c);
+	PQfinish(c);
+	long rss0 = rss_kb();
+	for (int i = 0; i < polls; i++)
+		one_poll(loop, e, &r);
+	long rss1 = rss_kb();
+	printf("hypertables:                 %d (%d chunks)\n", snap.hts.n, chunks);
+	printf("tsdbtop full poll:           %.1f ms (best of 5), %.1f ms mean\n", best * 1e3, sum / 5 * 1e3);
+	printf("information views + size functions, same facts: %.1f ms\n", views * 1e3);
+	printf("ratio (poll / views):        1/%.0f (target <= 1/20)\n", views / best);
+	printf("engine RSS after %d polls:   %.1f MB (was %.1f MB before them)\n", polls,
+	       rss1 / 1024.0, rss0 / 1024.0);
+	engine_free(e);
+	snapshot_free(&snap);
+	return 0;
+}
