@@ -28,7 +28,10 @@ WITH dim AS (
   LEFT JOIN pol ON pol.hypertable_schema = h.schema_name AND pol.hypertable_name = h.table_name
   WHERE h.compression_state = 1
 ), ch AS (
-  SELECT c.hypertable_id, c.status, s.range_start, s.range_end
+  SELECT c.hypertable_id, c.status, s.range_start, s.range_end,
+         ht.time_based AND ht.after_iv IS NOT NULL
+           AND (c.status & 1 = 0 OR c.status & 8 = 8)
+           AND s.range_end <= extract(epoch FROM now() - ht.after_iv) * 1000000 AS in_backlog
   FROM _timescaledb_catalog.chunk c
   JOIN ht ON ht.id = c.hypertable_id
   JOIN _timescaledb_catalog.chunk_constraint cc ON cc.chunk_id = c.id
@@ -42,6 +45,12 @@ WITH dim AS (
   JOIN _timescaledb_catalog.chunk c ON c.id = s.chunk_id
   WHERE NOT c.dropped                      -- until ts22600
   GROUP BY c.hypertable_id
+), agg AS (                 -- one pass over the chunks, grouped
+  SELECT hypertable_id,
+         count(*) FILTER (WHERE in_backlog) AS backlog,
+         min(range_end) FILTER (WHERE in_backlog) AS oldest_backlog_end,
+         count(*) FILTER (WHERE status & 1 = 1) AS compressed_chunks
+  FROM ch GROUP BY hypertable_id
 )
 SELECT ht.id, ht.schema_name, ht.table_name,
        array_to_string(cs.segmentby, ', ') AS segmentby,
@@ -51,20 +60,12 @@ SELECT ht.id, ht.schema_name, ht.table_name,
           FROM unnest(cs.orderby, cs.orderby_desc, cs.orderby_nullsfirst) AS u(o, d, nf)) AS orderby,
        ht.job_id, ht.compress_after,
        extract(epoch FROM ht.after_iv) AS compress_after_s,
-       CASE WHEN ht.time_based AND ht.after_iv IS NOT NULL THEN
-         (SELECT count(*) FROM ch WHERE ch.hypertable_id = ht.id
-             AND (ch.status & 1 = 0 OR ch.status & 8 = 8)
-             AND ch.range_end <= extract(epoch FROM now() - ht.after_iv) * 1000000)
-       END AS backlog,
-       CASE WHEN ht.time_based AND ht.after_iv IS NOT NULL THEN
-         (SELECT extract(epoch FROM now() - ht.after_iv) - min(ch.range_end) / 1000000.0
-            FROM ch WHERE ch.hypertable_id = ht.id
-             AND (ch.status & 1 = 0 OR ch.status & 8 = 8)
-             AND ch.range_end <= extract(epoch FROM now() - ht.after_iv) * 1000000)
-       END AS backlog_behind_s,
-       (SELECT count(*) FROM ch WHERE ch.hypertable_id = ht.id AND ch.status & 1 = 1) AS compressed_chunks,
+       CASE WHEN ht.time_based AND ht.after_iv IS NOT NULL THEN coalesce(agg.backlog, 0) END AS backlog,
+       extract(epoch FROM now() - ht.after_iv) - agg.oldest_backlog_end / 1000000.0 AS backlog_behind_s,
+       coalesce(agg.compressed_chunks, 0) AS compressed_chunks,
        sz.before_bytes, sz.after_bytes
 FROM ht
+LEFT JOIN agg ON agg.hypertable_id = ht.id
 LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = ht.schema_name
 LEFT JOIN pg_catalog.pg_class hc ON hc.relnamespace = n.oid AND hc.relname = ht.table_name
 LEFT JOIN _timescaledb_catalog.compression_settings cs ON cs.relid = hc.oid
