@@ -26,6 +26,7 @@ WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
            -Wformat=2 -Wvla -Wno-format-nonliteral -Wno-format-truncation
 CFLAGS  ?= $(OPT)
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -D_XOPEN_SOURCE_EXTENDED \
+             -DTSDBTOP_THEME_DIR='"$(PREFIX)/share/tsdbtop/themes"' \
              $(WARN) $(SANFLAGS) -Iinclude -I$(BUILD)/gen $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 LIBS     = $(PKG_LIBS) -lev -lpthread -lm
@@ -112,7 +113,7 @@ demo: deps all
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/tsdbtop/themes
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/tsdbtop
-	install -m 0644 themes/*.theme $(DESTDIR)$(PREFIX)/share/tsdbtop/themes/ 2>/dev/null || true
+	install -m 0644 themes/*.theme $(DESTDIR)$(PREFIX)/share/tsdbtop/themes/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/tsdbtop
