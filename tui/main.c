@@ -1,4 +1,6 @@
-/* tsdbtop — entry point: parse options, dispatch to a mode. */
+/* tsdbtop — entry point: a declarative table of subcommands, each with its
+ * own options and --help; without a subcommand, the console (or --once /
+ * --info, which are console options). */
 #include <ev.h>
 #include <locale.h>
 #include <stdio.h>
@@ -7,8 +9,27 @@
 
 #include "tsdbtop/app.h"
 #include "tsdbtop/cli.h"
+#include "tsdbtop/commands.h"
+#include "tsdbtop/headless.h"
+#include "tsdbtop/once.h"
 #include "tsdbtop/session.h"
 #include "tsdbtop/version.h"
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "check", cmd_check, "Nagios/Icinga plugin: status line, perfdata, exit 0/1/2/3" },
+	{ "health", cmd_health, "every row that is not ok, with why" },
+	{ "metrics", cmd_metrics, "database size, connections, cache hit ratio, chunk totals" },
+	{ "jobs", cmd_jobs, "list TimescaleDB jobs" },
+	{ "retention", cmd_retention, "TABLE --set INTERVAL | --disable | --enable" },
+	{ "refresh", cmd_refresh, "CAGG [--from T] [--to T]: refresh a continuous aggregate" },
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 struct info_run {
 	struct session s;
@@ -66,16 +87,45 @@ static int run_info(const struct options *o)
 	return r.rc;
 }
 
+static void usage(FILE *out)
+{
+	cli_usage(out);
+	fprintf(out, "\nCommands (tsdbtop COMMAND --help for each):\n");
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(out, "  %-30s %s\n", commands[i].name, commands[i].summary);
+}
+
+/* A first argument that is neither an option nor a command is a CONNINFO
+ * only when it looks like one (key=value, a URI, a socket path). */
+static bool looks_like_conninfo(const char *s)
+{
+	return strchr(s, '=') || strstr(s, "://") || s[0] == '/';
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
 	setlocale(LC_ALL, "");
+	if (argc > 1 && argv[1][0] != '-') {
+		for (size_t i = 0; i < N_COMMANDS; i++)
+			if (strcmp(argv[1], commands[i].name) == 0)
+				return commands[i].run(argc - 1, argv + 1);
+		if (strcmp(argv[1], "help") == 0) {
+			usage(stdout);
+			return 0;
+		}
+		if (!looks_like_conninfo(argv[1])) {
+			fprintf(stderr, "tsdbtop: '%s' is not a command (try --help; a database name goes"
+					" with -d)\n", argv[1]);
+			return 2;
+		}
+	}
 	int rc = cli_parse(&o, argc, argv, stderr);
 	if (rc != 0)
 		return rc;
 	switch (o.mode) {
 	case MODE_HELP:
-		cli_usage(stdout);
+		usage(stdout);
 		return 0;
 	case MODE_VERSION:
 		printf("tsdbtop %s\n", TSDBTOP_VERSION);
@@ -83,8 +133,7 @@ int main(int argc, char **argv)
 	case MODE_INFO:
 		return run_info(&o);
 	case MODE_ONCE:
-		fprintf(stderr, "tsdbtop: --once is not available yet\n");
-		return 2;
+		return run_once(&o);
 	default:
 		return app_run_console(&o);
 	}

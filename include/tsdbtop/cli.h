@@ -29,4 +29,26 @@ struct options {
 int cli_parse(struct options *o, int argc, char **argv, FILE *err);
 void cli_usage(FILE *out);
 
+/* A subcommand's own option (long form only). */
+struct cli_opt {
+	const char *name;
+	int has_arg;                /* 0 no_argument, 1 required_argument */
+	const char *arg;            /* metavariable for help, or NULL */
+	const char *help;
+};
+
+/* Parse a subcommand's argv (argv[0] = the command name): the connection
+ * options (-h -p -U -d, --statement-timeout, --lock-timeout, --help) into o,
+ * the command's own options through on_opt(ud, index into extra, optarg),
+ * and up to maxpos positional arguments into pos[] (*npos set). Returns 0,
+ * or 2 after printing one line to err. */
+int cli_parse_cmd(struct options *o, int argc, char **argv, FILE *err, const char *cmd,
+		  const struct cli_opt *extra, int nextra,
+		  int (*on_opt)(void *ud, int idx, const char *arg, FILE *err), void *ud,
+		  const char **pos, int *npos, int maxpos);
+/* Help for a subcommand: synopsis, description, its options, then the
+ * connection options. */
+void cli_usage_cmd(FILE *out, const char *synopsis, const char *about,
+		   const struct cli_opt *extra, int nextra);
+
 #endif

@@ -35,6 +35,9 @@ static const struct opt_def opt_defs[] = {
 	{ "statement-timeout", O_STMT_TIMEOUT, required_argument, "SECS", "server statement_timeout for monitoring queries (default 10)" },
 	{ "lock-timeout", O_LOCK_TIMEOUT, required_argument, "SECS", "server lock_timeout (default 2)" },
 	{ "info", O_INFO, no_argument, NULL, "print server and TimescaleDB versions and exit" },
+	{ "once", O_ONCE, no_argument, NULL, "print one snapshot of every pane as text and exit" },
+	{ "json", O_JSON, no_argument, NULL, "with --once: one JSON document instead of text" },
+	{ "pane", O_PANE, required_argument, "NAME", "with --once: only chunks, compression, jobs, retention, caggs or cache" },
 	{ "version", O_VERSION, no_argument, NULL, "print tsdbtop's version and exit" },
 	{ "help", O_HELP, no_argument, NULL, "this help" },
 };
@@ -107,44 +110,123 @@ static int apply(struct options *o, int id, const char *arg, FILE *err)
 	}
 }
 
-int cli_parse(struct options *o, int argc, char **argv, FILE *err)
+/* Options every subcommand takes (connection and session settings). */
+static bool is_common(int id)
 {
-	struct option lopts[N_OPTS + 1];
+	return id == O_HOST || id == O_PORT || id == O_USER || id == O_DBNAME ||
+	       id == O_STMT_TIMEOUT || id == O_LOCK_TIMEOUT || id == O_HELP;
+}
+
+#define O_EXTRA 1000
+
+/* The shared parser: the console's options (cmd NULL) or a subcommand's
+ * (common options plus its own). Positional arguments go to pos[]. */
+static int parse(struct options *o, int argc, char **argv, FILE *err, const char *cmd,
+		 const struct cli_opt *extra, int nextra,
+		 int (*on_opt)(void *ud, int idx, const char *arg, FILE *err), void *ud,
+		 const char **pos, int *npos, int maxpos)
+{
+	struct option lopts[N_OPTS + 32 + 1];
 	char shorts[64] = ":";
-	size_t sl = 1;
+	size_t sl = 1, nl = 0;
+	if (nextra > 32)
+		nextra = 32;
 	for (size_t i = 0; i < N_OPTS; i++) {
-		lopts[i] = (struct option){ opt_defs[i].name, opt_defs[i].has_arg, NULL, opt_defs[i].id };
+		if (cmd && !is_common(opt_defs[i].id))
+			continue;
+		lopts[nl++] = (struct option){ opt_defs[i].name, opt_defs[i].has_arg, NULL, opt_defs[i].id };
 		if (opt_defs[i].id < 256 && sl + 3 < sizeof shorts) {
 			shorts[sl++] = (char)opt_defs[i].id;
 			if (opt_defs[i].has_arg)
 				shorts[sl++] = ':';
 		}
 	}
-	lopts[N_OPTS] = (struct option){ 0, 0, 0, 0 };
+	for (int i = 0; i < nextra; i++)
+		lopts[nl++] = (struct option){ extra[i].name, extra[i].has_arg, NULL, O_EXTRA + i };
+	lopts[nl] = (struct option){ 0, 0, 0, 0 };
 	shorts[sl] = '\0';
 	defaults(o);
+	*npos = 0;
 	optind = 1;
 	opterr = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, shorts, lopts, NULL)) != -1) {
 		if (c == '?' || c == ':') {
-			const char *what = optopt ? (char[]){ '-', (char)optopt, 0 } : argv[optind - 1];
-			fprintf(err, "tsdbtop: %s: %s (try --help)\n", what,
-				c == ':' ? "missing value" : "unknown option");
+			const char *what = optopt > 0 && optopt < 256 ? (char[]){ '-', (char)optopt, 0 } :
+					   argv[optind - 1];
+			fprintf(err, "tsdbtop%s%s: %s: %s (try tsdbtop%s%s --help)\n", cmd ? " " : "",
+				cmd ? cmd : "", what, c == ':' ? "missing value" : "unknown option",
+				cmd ? " " : "", cmd ? cmd : "");
 			return 2;
 		}
-		if (apply(o, c, optarg, err) != 0)
+		if (c >= O_EXTRA) {
+			if (on_opt(ud, c - O_EXTRA, optarg, err) != 0)
+				return 2;
+		} else if (apply(o, c, optarg, err) != 0) {
 			return 2;
+		}
 	}
-	if (optind < argc)
-		o->conninfo = argv[optind++];
-	if (optind < argc) {
-		fprintf(err, "tsdbtop: unexpected argument '%s' (try --help)\n", argv[optind]);
-		return 2;
+	while (optind < argc) {
+		if (*npos >= maxpos) {
+			fprintf(err, "tsdbtop%s%s: unexpected argument '%s' (try --help)\n", cmd ? " " : "",
+				cmd ? cmd : "", argv[optind]);
+			return 2;
+		}
+		pos[(*npos)++] = argv[optind++];
 	}
+	return 0;
+}
+
+int cli_parse(struct options *o, int argc, char **argv, FILE *err)
+{
+	const char *pos[1];
+	int npos;
+	int rc = parse(o, argc, argv, err, NULL, NULL, 0, NULL, NULL, pos, &npos, 1);
+	if (rc != 0)
+		return rc;
+	if (npos)
+		o->conninfo = pos[0];
 	if (o->json && o->mode != MODE_ONCE) {
 		fprintf(err, "tsdbtop: --json needs --once\n");
 		return 2;
 	}
+	if (o->pane && o->mode != MODE_ONCE) {
+		fprintf(err, "tsdbtop: --pane needs --once\n");
+		return 2;
+	}
 	return 0;
+}
+
+int cli_parse_cmd(struct options *o, int argc, char **argv, FILE *err, const char *cmd,
+		  const struct cli_opt *extra, int nextra,
+		  int (*on_opt)(void *ud, int idx, const char *arg, FILE *err), void *ud,
+		  const char **pos, int *npos, int maxpos)
+{
+	return parse(o, argc, argv, err, cmd, extra, nextra, on_opt, ud, pos, npos, maxpos);
+}
+
+void cli_usage_cmd(FILE *out, const char *synopsis, const char *about,
+		   const struct cli_opt *extra, int nextra)
+{
+	fprintf(out, "Usage: tsdbtop %s\n%s\n\nOptions:\n", synopsis, about);
+	for (int i = 0; i < nextra; i++) {
+		char lhs[48];
+		snprintf(lhs, sizeof lhs, "    --%s%s%s", extra[i].name, extra[i].arg ? " " : "",
+			 extra[i].arg ? extra[i].arg : "");
+		fprintf(out, "  %-28s %s\n", lhs, extra[i].help);
+	}
+	fprintf(out, "\nConnection (as psql; CONNINFO or URI may also be given):\n");
+	for (size_t i = 0; i < N_OPTS; i++) {
+		const struct opt_def *d = &opt_defs[i];
+		if (!is_common(d->id))
+			continue;
+		char lhs[48];
+		if (d->id < 256)
+			snprintf(lhs, sizeof lhs, "-%c, --%s%s%s", d->id, d->name,
+				 d->arg ? " " : "", d->arg ? d->arg : "");
+		else
+			snprintf(lhs, sizeof lhs, "    --%s%s%s", d->name,
+				 d->arg ? " " : "", d->arg ? d->arg : "");
+		fprintf(out, "  %-28s %s\n", lhs, d->help);
+	}
 }

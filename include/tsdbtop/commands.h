@@ -1,0 +1,14 @@
+/* commands — the headless subcommands, each `int cmd_x(argc, argv)` with
+ * argv[0] the command name. Dispatched from tui/main.c's command table.
+ * Exit codes: see headless.h (check uses Nagios' 0..3). */
+#ifndef TSDBTOP_COMMANDS_H
+#define TSDBTOP_COMMANDS_H
+
+int cmd_check(int argc, char **argv);
+int cmd_health(int argc, char **argv);
+int cmd_metrics(int argc, char **argv);
+int cmd_jobs(int argc, char **argv);
+int cmd_retention(int argc, char **argv);
+int cmd_refresh(int argc, char **argv);
+
+#endif
