@@ -84,14 +84,20 @@ static void snap_conn(enum conn_state st, const char *msg, void *ud)
 	}
 }
 
+/* libpq messages span lines ("...failed: X\n\tIs the server running"):
+ * one line, whitespace runs squeezed. */
 static void one_line(char *s)
 {
-	for (char *p = s; *p; p++)
-		if (*p == '\n' || *p == '\r')
-			*p = ' ';
-	size_t l = strlen(s);
-	while (l && s[l - 1] == ' ')
-		s[--l] = '\0';
+	char *w = s;
+	for (const char *p = s; *p; p++) {
+		char ch = *p == '\n' || *p == '\r' || *p == '\t' ? ' ' : *p;
+		if (ch == ' ' && (w == s || w[-1] == ' '))
+			continue;
+		*w++ = ch;
+	}
+	while (w > s && w[-1] == ' ')
+		w--;
+	*w = '\0';
 }
 
 int headless_snapshot(const struct options *o, struct snapshot *snap,

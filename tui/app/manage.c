@@ -383,7 +383,11 @@ static struct json_object *jcell(PGresult *r, const char *col, bool num)
 	if (c < 0 || PQntuples(r) < 1 || PQgetisnull(r, 0, c))
 		return NULL;
 	const char *v = PQgetvalue(r, 0, c);
-	return num ? json_object_new_double(strtod(v, NULL)) : json_object_new_string(v);
+	if (!num)
+		return json_object_new_string(v);
+	if (strpbrk(v, ".eE"))
+		return json_object_new_double(strtod(v, NULL));
+	return json_object_new_int64(strtoll(v, NULL, 10));
 }
 
 static double dcell(PGresult *r, const char *col)
@@ -650,7 +654,8 @@ out:
 /* ============================================================== refresh */
 
 static const char refresh_lookup_sql[] =
-	"SELECT pg_catalog.format('%I.%I', v.view_schema, v.view_name) AS qualified,"
+	"SELECT CASE WHEN v.view_name IS NOT NULL"
+	"  THEN pg_catalog.format('%I.%I', v.view_schema, v.view_name) END AS qualified,"
 	" $2::timestamptz AS window_start, $3::timestamptz AS window_end"
 	" FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
 	" LEFT JOIN timescaledb_information.continuous_aggregates v"

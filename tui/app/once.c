@@ -288,7 +288,7 @@ void once_print_text(FILE *out, const struct snapshot *s, int pane, double now)
 		if (pane < 0)
 			fputc('\n', out);
 		fprintf(out, "== %s (%s", pane_titles[p], status_name(m->status));
-		if (!isnan(m->updated_at) && m->status != PANE_EMPTY)
+		if (!isnan(m->updated_at) && (m->status == PANE_OK || m->status == PANE_ERROR))
 			fprintf(out, ", updated %s UTC", time_text(t, sizeof t, m->updated_at));
 		fprintf(out, ")\n");
 		if (m->status == PANE_UNAVAILABLE || m->status == PANE_ERROR) {
@@ -550,7 +550,7 @@ static struct json_object *json_pane(const struct snapshot *s, int p)
 		add_b(sc, "known", s->sched.known);
 		add(sc, "running", s->sched.known ? json_object_new_boolean(s->sched.running) : NULL);
 		add_i(sc, "workers_in_use", s->sched.workers_in_use);
-		add_i(sc, "workers_max", s->sched.workers_max);
+		add(sc, "workers_max", s->sched.workers_max >= 0 ? json_object_new_int(s->sched.workers_max) : NULL);
 		add(o, "scheduler", sc);
 		add(o, "rows", rows_jobs(s));
 		break;
