@@ -47,6 +47,9 @@ INTEG_BINS := $(INTEG_SRCS:tests/integration/%.c=$(BUILD)/tests/integration/%)
 TEST_HELPERS := $(sort $(wildcard tests/lib/*.c))
 TEST_HELPER_OBJS := $(TEST_HELPERS:%.c=$(BUILD)/obj/%.o)
 
+# Test helper objects are kept between runs (not intermediate).
+.SECONDARY: $(TEST_HELPER_OBJS)
+
 .PHONY: all deps test test-unit test-build demo db-up db-down install uninstall clean bench
 all: $(BIN)
 

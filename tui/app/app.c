@@ -158,7 +158,9 @@ static int prompt_password(char *buf, size_t n)
 	char *ok = fgets(buf, (int)n, tty);
 	if (restore)
 		tcsetattr(fd, TCSAFLUSH, &old);
-	fputs("\n", tty);
+	if (write(fd, "\n", 1) < 0) {
+		/* the newline is cosmetic */
+	}
 	fclose(tty);
 	if (!ok)
 		return -1;

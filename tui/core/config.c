@@ -243,7 +243,7 @@ static int apply_value(struct config *c, const struct key_def *k, const char *v,
 	default:
 		if (number_in_range(k, v, &d, err, n) != 0)
 			return -1;
-		*(double *)(base + k->off) = d;
+		memcpy(base + k->off, &d, sizeof d);
 		return 0;
 	}
 }
@@ -386,6 +386,13 @@ int config_load(struct config *c, const char *path, bool required, char *errs, s
 
 /* ---- printing ------------------------------------------------------------- */
 
+static double double_at(const struct config *c, size_t off)
+{
+	double d;
+	memcpy(&d, (const char *)c + off, sizeof d);
+	return d;
+}
+
 static void value_text(const struct config *c, const struct key_def *k, char *buf, size_t n)
 {
 	const char *base = (const char *)c;
@@ -409,10 +416,10 @@ static void value_text(const struct config *c, const struct key_def *k, char *bu
 		break;
 	}
 	case K_BYTES:
-		fmt_bytes(buf, n, *(const double *)(base + k->off));
+		fmt_bytes(buf, n, double_at(c, k->off));
 		break;
 	default:
-		snprintf(buf, n, "%g", *(const double *)(base + k->off));
+		snprintf(buf, n, "%g", double_at(c, k->off));
 	}
 }
 
