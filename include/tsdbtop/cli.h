@@ -18,6 +18,7 @@ struct options {
 	double query_deadline;      /* client deadline per query, seconds */
 	const char *theme;
 	const char *pane;           /* --pane for --once */
+	const char *log_file;       /* --log FILE: the action log (NULL = default) */
 	bool json;
 	bool read_only;
 	bool no_color;

@@ -11,7 +11,7 @@
 enum opt_id {
 	O_HOST = 'h', O_PORT = 'p', O_USER = 'U', O_DBNAME = 'd',
 	O_HELP = 256, O_VERSION, O_INFO, O_ONCE, O_JSON, O_PANE, O_INTERVAL,
-	O_THEME, O_READ_ONLY, O_NO_COLOR, O_ASCII, O_STMT_TIMEOUT, O_LOCK_TIMEOUT,
+	O_THEME, O_READ_ONLY, O_LOG, O_NO_COLOR, O_ASCII, O_STMT_TIMEOUT, O_LOCK_TIMEOUT,
 };
 
 struct opt_def {
@@ -32,6 +32,7 @@ static const struct opt_def opt_defs[] = {
 	{ "no-color", O_NO_COLOR, no_argument, NULL, "monochrome (also when NO_COLOR is set)" },
 	{ "ascii", O_ASCII, no_argument, NULL, "ASCII symbols only" },
 	{ "read-only", O_READ_ONLY, no_argument, NULL, "never change the database" },
+	{ "log", O_LOG, required_argument, "FILE", "action log file (JSON lines; default in XDG_STATE_HOME/tsdbtop)" },
 	{ "statement-timeout", O_STMT_TIMEOUT, required_argument, "SECS", "server statement_timeout for monitoring queries (default 10)" },
 	{ "lock-timeout", O_LOCK_TIMEOUT, required_argument, "SECS", "server lock_timeout (default 2)" },
 	{ "info", O_INFO, no_argument, NULL, "print server and TimescaleDB versions and exit" },
@@ -100,6 +101,7 @@ static int apply(struct options *o, int id, const char *arg, FILE *err)
 	case O_NO_COLOR: o->no_color = true; return 0;
 	case O_ASCII: o->ascii = true; return 0;
 	case O_READ_ONLY: o->read_only = true; return 0;
+	case O_LOG: o->log_file = arg; return 0;
 	case O_ONCE: o->mode = MODE_ONCE; return 0;
 	case O_JSON: o->json = true; return 0;
 	case O_PANE: o->pane = arg; return 0;
