@@ -43,4 +43,10 @@ for b in build/tests/integration/test_* build/asan/tests/integration/test_*; do
   echo "# $b"
   "$b" || rc=1
 done
+# Shell-level tests of the real binary (after the C tests: they change state).
+for t in tests/integration/test_*.sh; do
+  [ -f "$t" ] || continue
+  echo "# $t"
+  sh "$t" || rc=1
+done
 exit $rc
