@@ -50,7 +50,7 @@ TEST_HELPER_OBJS := $(TEST_HELPERS:%.c=$(BUILD)/obj/%.o)
 # Test helper objects are kept between runs (not intermediate).
 .SECONDARY: $(TEST_HELPER_OBJS)
 
-.PHONY: all deps test test-unit test-build demo db-up db-down install uninstall clean bench
+.PHONY: all deps fuzz fuzz-build test test-unit test-build demo db-up db-down install uninstall clean bench
 all: $(BIN)
 
 $(BIN): $(BUILD)/obj/$(MAIN:.c=.o) $(LIB)
@@ -86,6 +86,26 @@ $(BUILD)/bench/%: tests/bench/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.c %.o %.a,$^) $(LIBS)
 
+# libFuzzer harnesses (clang) over the pure parsers; built from source, not
+# from the gcc library, so they carry clang's fuzzer instrumentation.
+FUZZ_CC   ?= clang
+FUZZ_SRCS := tui/core/theme.c tui/core/config.c tui/core/format.c tui/core/sanitize.c tui/core/health.c
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_FLAGS = -Wall -Wextra -Werror -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+             -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -D_XOPEN_SOURCE_EXTENDED -Iinclude
+
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_SRCS)
+	@mkdir -p $(@D)
+	@echo "  FUZZ    $@"
+	@$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRCS) -linih -lm
+
+fuzz-build: $(FUZZ_BINS)
+
+# Longer runs for whoever wants more: make fuzz FUZZ_SECONDS=600
+FUZZ_SECONDS ?= 60
+fuzz: fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
+
 test-build: $(BIN) $(UNIT_BINS) $(INTEG_BINS)
 
 deps:
@@ -95,6 +115,7 @@ deps:
 test: deps
 	@$(MAKE) --no-print-directory test-build
 	@$(MAKE) --no-print-directory SAN=1 test-build
+	@$(MAKE) --no-print-directory fuzz-build
 	@sh tests/run.sh
 
 test-unit: test-build
