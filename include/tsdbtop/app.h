@@ -14,6 +14,7 @@
 struct ev_loop;
 struct engine;
 struct ui;
+struct action_runner;
 
 struct app {
 	struct ev_loop *loop;
@@ -22,6 +23,7 @@ struct app {
 	struct snapshot snap;         /* the model: last data of every pane */
 	struct engine *engine;        /* db side (polling) */
 	struct ui *ui;                /* screen side */
+	struct action_runner *actions; /* operator actions (db side, see action.h) */
 	double interval;              /* seconds between polls */
 	bool paused;
 	bool polling;                 /* a poll is in flight */

@@ -39,6 +39,23 @@ enum command {
 	CMD_PROMPT_ACCEPT,
 	CMD_PROMPT_CANCEL,
 	CMD_PROMPT_BACKSPACE,
+	/* actions (see action.h) and their overlays */
+	CMD_OPEN,             /* Enter: chunks of the hypertable (Chunks pane), else zoom */
+	CMD_ACT_COMPRESS,
+	CMD_ACT_DECOMPRESS,
+	CMD_ACT_REFRESH,
+	CMD_ACT_JOBS,
+	CMD_ACT_RETENTION,
+	CMD_ACT_MAINTENANCE,
+	CMD_ACT_LOG,
+	CMD_ACT_STOP,
+	CMD_JOB_RUN,
+	CMD_JOB_PAUSE,
+	CMD_JOB_RESUME,
+	CMD_DIALOG_YES,
+	CMD_DIALOG_NO,
+	CMD_DIALOG_SKIP,
+	CMD_DIALOG_WINDOW,
 	CMD_COUNT
 };
 
@@ -47,6 +64,9 @@ enum key_context {
 	KCTX_MAIN = 1,        /* the panes */
 	KCTX_HELP = 2,        /* the help overlay is open */
 	KCTX_PROMPT = 4,      /* the filter prompt is open (other keys are text) */
+	KCTX_LIST = 8,        /* the chunk list or the jobs list is open */
+	KCTX_DIALOG = 16,     /* an action dialog waits for confirmation */
+	KCTX_TYPED = 32,      /* a dialog field takes text (typed name, window) */
 };
 
 #define KEYMAP_MAX_KEYS 4
@@ -64,6 +84,12 @@ const struct key_binding *keymap_table(size_t *n);
 
 /* The command bound to key in context ctx, or CMD_NONE. Pure. */
 enum command keymap_lookup(int key, enum key_context ctx);
+
+/* True for the commands that change the database (disabled read-only). */
+bool keymap_command_is_action(enum command c);
+
+/* The command of help line i (as keymap_help_line counts), or CMD_NONE. */
+enum command keymap_help_cmd(unsigned ctx_mask, int i);
 
 /* A short name of a command ("quit", "focus-next"...). */
 const char *keymap_command_name(enum command c);

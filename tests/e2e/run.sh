@@ -212,7 +212,7 @@ tsdb_part() {
   done
 
   # filter: / metric Enter -> only metric rows in the Chunks pane
-  send $S Enter  # zoom Chunks so that only its rows are on screen
+  send $S z  # zoom Chunks so that only its rows are on screen (Enter there opens the chunk list)
   wait_for_text $S 'zoomed' 5
   send $S /
   check "/ opens the filter prompt on the status line" $S wait_for_text $S 'Filter Chunks: _' 5
@@ -255,7 +255,7 @@ tsdb_part() {
   check "r asks for a refresh now" $S wait_for_text $S 'refreshing|poll is already running' 5
 
   # unknown keys do nothing
-  send $S x z '!'
+  send $S X Y '!'
   sleep 0.3
   check "unknown keys do nothing" $S wait_for_text $S '5 Cache' 2
 

@@ -11,7 +11,8 @@
 
 #include "tsdbtop/keymap.h"
 
-static const unsigned all_ctx[] = { KCTX_MAIN, KCTX_HELP, KCTX_PROMPT };
+static const unsigned all_ctx[] = { KCTX_MAIN, KCTX_HELP, KCTX_PROMPT, KCTX_LIST, KCTX_DIALOG, KCTX_TYPED };
+#define NCTX (sizeof all_ctx / sizeof all_ctx[0])
 
 static void every_command_reachable(void **state)
 {
@@ -25,7 +26,7 @@ static void every_command_reachable(void **state)
 				continue;
 			/* and the lookup really returns it for one of its keys */
 			for (int k = 0; k < KEYMAP_MAX_KEYS && t[i].keys[k]; k++)
-				for (size_t x = 0; x < 3; x++)
+				for (size_t x = 0; x < NCTX; x++)
 					if ((t[i].contexts & all_ctx[x]) &&
 					    keymap_lookup(t[i].keys[k], (enum key_context)all_ctx[x]) == (enum command)c)
 						found = true;
@@ -40,7 +41,7 @@ static void no_duplicate_key_in_a_context(void **state)
 	(void)state;
 	size_t n;
 	const struct key_binding *t = keymap_table(&n);
-	for (size_t x = 0; x < 3; x++) {
+	for (size_t x = 0; x < NCTX; x++) {
 		for (size_t i = 0; i < n; i++) {
 			if (!(t[i].contexts & all_ctx[x]))
 				continue;
@@ -68,7 +69,7 @@ static void help_lists_every_key(void **state)
 	(void)state;
 	size_t n;
 	const struct key_binding *t = keymap_table(&n);
-	unsigned mask = KCTX_MAIN | KCTX_HELP | KCTX_PROMPT;
+	unsigned mask = KCTX_MAIN | KCTX_HELP | KCTX_PROMPT | KCTX_LIST | KCTX_DIALOG | KCTX_TYPED;
 	int lines = keymap_help_line(mask, 0, NULL, 0);
 	assert_true(lines > 0);
 	for (size_t i = 0; i < n; i++) {
@@ -84,7 +85,8 @@ static void help_lists_every_key(void **state)
 	}
 	/* the names the issue asks for */
 	const char *must[] = { "?", "F1", "Tab", "Shift-Tab", "Enter", "PgUp", "PgDn", "Home", "End",
-	                       "s", "S", "/", "+", "-", "Space", "r", "q", "Esc", "Ctrl-C", "1", "5" };
+	                       "s", "S", "/", "+", "-", "Space", "r", "q", "Esc", "Ctrl-C", "1", "5",
+	                       "c", "d", "f", "j", "x", "m", "l", "k", "y", "n", "z" };
 	for (size_t m = 0; m < sizeof must / sizeof must[0]; m++) {
 		bool found = false;
 		for (size_t i = 0; i < n && !found; i++)
@@ -92,6 +94,12 @@ static void help_lists_every_key(void **state)
 		if (!found)
 			fail_msg("no key named %s", must[m]);
 	}
+	/* help lines name their command */
+	bool saw_compress = false;
+	for (int l = 0; l < lines; l++)
+		saw_compress |= keymap_help_cmd(mask, l) == CMD_ACT_COMPRESS;
+	assert_true(saw_compress);
+	assert_int_equal(keymap_help_cmd(mask, lines), CMD_NONE);
 	/* a line beyond the end leaves buf alone */
 	char buf[8] = "x";
 	assert_int_equal(keymap_help_line(mask, lines + 3, buf, sizeof buf), lines);
@@ -101,7 +109,7 @@ static void help_lists_every_key(void **state)
 static void unknown_keys_do_nothing(void **state)
 {
 	(void)state;
-	const int unknown[] = { 'x', 'z', 'Z', '!', '@', 0, -1, KEY_F(12), KEY_IC, 0x263a };
+	const int unknown[] = { 'X', 'Y', 'Q' + 100, '!', '@', 0, -1, KEY_F(12), KEY_IC, 0x263a };
 	for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
 		assert_int_equal(keymap_lookup(unknown[i], KCTX_MAIN), CMD_NONE);
 		assert_int_equal(keymap_lookup(unknown[i], KCTX_HELP), CMD_NONE);
@@ -134,7 +142,8 @@ static void keys_map_to_commands(void **state)
 	assert_int_equal(keymap_lookup(27, KCTX_HELP), CMD_CLOSE);
 	assert_int_equal(keymap_lookup(27, KCTX_MAIN), CMD_CLOSE);
 	assert_int_equal(keymap_lookup(27, KCTX_PROMPT), CMD_PROMPT_CANCEL);
-	assert_int_equal(keymap_lookup('\r', KCTX_MAIN), CMD_ZOOM);
+	assert_int_equal(keymap_lookup('\r', KCTX_MAIN), CMD_OPEN);
+	assert_int_equal(keymap_lookup('z', KCTX_MAIN), CMD_ZOOM);
 	assert_int_equal(keymap_lookup('\r', KCTX_PROMPT), CMD_PROMPT_ACCEPT);
 	assert_int_equal(keymap_lookup(KEY_BACKSPACE, KCTX_PROMPT), CMD_PROMPT_BACKSPACE);
 	assert_int_equal(keymap_lookup(' ', KCTX_MAIN), CMD_PAUSE);
@@ -146,6 +155,37 @@ static void keys_map_to_commands(void **state)
 	assert_int_equal(keymap_lookup('-', KCTX_MAIN), CMD_INTERVAL_DOWN);
 	assert_int_equal(keymap_lookup(KEY_NPAGE, KCTX_MAIN), CMD_PAGE_DOWN);
 	assert_int_equal(keymap_lookup(KEY_HOME, KCTX_MAIN), CMD_HOME);
+	/* actions, their lists and dialogs */
+	assert_int_equal(keymap_lookup('c', KCTX_MAIN), CMD_ACT_COMPRESS);
+	assert_int_equal(keymap_lookup('c', KCTX_LIST), CMD_ACT_COMPRESS);
+	assert_int_equal(keymap_lookup('d', KCTX_LIST), CMD_ACT_DECOMPRESS);
+	assert_int_equal(keymap_lookup('f', KCTX_MAIN), CMD_ACT_REFRESH);
+	assert_int_equal(keymap_lookup('j', KCTX_MAIN), CMD_ACT_JOBS);
+	assert_int_equal(keymap_lookup('x', KCTX_MAIN), CMD_ACT_RETENTION);
+	assert_int_equal(keymap_lookup('m', KCTX_MAIN), CMD_ACT_MAINTENANCE);
+	assert_int_equal(keymap_lookup('l', KCTX_MAIN), CMD_ACT_LOG);
+	assert_int_equal(keymap_lookup('k', KCTX_MAIN), CMD_ACT_STOP);
+	assert_int_equal(keymap_lookup(27, KCTX_MAIN), CMD_CLOSE);   /* also stops a running action */
+	assert_int_equal(keymap_lookup('r', KCTX_LIST), CMD_JOB_RUN);
+	assert_int_equal(keymap_lookup('p', KCTX_LIST), CMD_JOB_PAUSE);
+	assert_int_equal(keymap_lookup('u', KCTX_LIST), CMD_JOB_RESUME);
+	assert_int_equal(keymap_lookup('\r', KCTX_DIALOG), CMD_DIALOG_YES);
+	assert_int_equal(keymap_lookup('y', KCTX_DIALOG), CMD_DIALOG_YES);
+	assert_int_equal(keymap_lookup(27, KCTX_DIALOG), CMD_DIALOG_NO);
+	assert_int_equal(keymap_lookup('n', KCTX_DIALOG), CMD_DIALOG_NO);
+	assert_int_equal(keymap_lookup(' ', KCTX_DIALOG), CMD_DIALOG_SKIP);
+	/* a typed name is text: y and n are letters there */
+	assert_int_equal(keymap_lookup('y', KCTX_TYPED), CMD_NONE);
+	assert_int_equal(keymap_lookup('n', KCTX_TYPED), CMD_NONE);
+	assert_int_equal(keymap_lookup('\r', KCTX_TYPED), CMD_PROMPT_ACCEPT);
+	assert_int_equal(keymap_lookup(27, KCTX_TYPED), CMD_PROMPT_CANCEL);
+	/* the old vi keys are actions now, not movement */
+	assert_int_equal(keymap_lookup('j', KCTX_LIST), CMD_NONE);
+	/* which commands change the database */
+	assert_true(keymap_command_is_action(CMD_ACT_COMPRESS));
+	assert_true(keymap_command_is_action(CMD_JOB_PAUSE));
+	assert_false(keymap_command_is_action(CMD_ACT_LOG));
+	assert_false(keymap_command_is_action(CMD_QUIT));
 	/* panes keys do not leak into help */
 	assert_int_equal(keymap_lookup('1', KCTX_HELP), CMD_NONE);
 	assert_int_equal(keymap_lookup('s', KCTX_HELP), CMD_NONE);

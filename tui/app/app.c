@@ -11,6 +11,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "tsdbtop/action.h"
 #include "tsdbtop/engine.h"
 #include "tsdbtop/ui.h"
 
@@ -20,6 +21,7 @@ struct console {
 	ev_timer state_timer;
 	bool first_done;        /* initial connection attempt finished */
 	bool first_failed;
+	enum action_state act_state;   /* last seen, to poll once an action ends */
 	char password[256];
 };
 
@@ -107,6 +109,39 @@ static void on_conn(enum conn_state st, const char *msg, void *ud)
 	if (st == CONN_BACKOFF || st == CONN_FAILED)
 		a->polling = false;
 	mark(a);
+}
+
+/* An action changed state: redraw; when one ends, poll at once so that
+ * the panes show what it did. */
+static void on_action(void *ud)
+{
+	struct app *a = ud;
+	struct console *c = of(a);
+	if (!a->actions) {           /* still being created */
+		mark(a);
+		return;
+	}
+	enum action_state st = action_state(a->actions);
+	if (st == AST_DONE && c->act_state != AST_DONE && !engine_polling(a->engine))
+		a->polling = engine_poll(a->engine);
+	c->act_state = st;
+	mark(a);
+}
+
+static void actions_start(struct console *c)
+{
+	struct app *a = &c->a;
+	struct action_config ac;
+	action_config_default(&ac);
+	ac.opt = &a->opt;
+	ac.password = c->password[0] ? c->password : NULL;
+	ac.read_only = a->opt.read_only;
+	ac.monitor = engine_conn(a->engine);
+	ac.server = &a->snap.server;
+	ac.log_path = a->opt.log_file;
+	ac.on_change = on_action;
+	ac.ud = a;
+	a->actions = action_runner_new(a->loop, &ac);
 }
 
 /* ---- timers ---------------------------------------------------------------- */
@@ -212,8 +247,10 @@ static void console_free(struct console *c)
 	ev_timer_stop(a->loop, &c->state_timer);
 	ui_free(a->ui);
 	a->ui = NULL;
-	engine_free(a->engine);
+	engine_free(a->engine);      /* before the runner: its queries on the monitor end first */
 	a->engine = NULL;
+	action_runner_free(a->actions);
+	a->actions = NULL;
 	snapshot_free(&a->snap);
 	memset(c->password, 0, sizeof c->password);
 	free(c);
@@ -233,6 +270,7 @@ int app_run_console(const struct options *o)
 		console_free(c);
 		return 1;
 	}
+	actions_start(c);
 	a->ui = ui_new(a);
 	if (!a->ui) {
 		console_free(c);

@@ -11,12 +11,15 @@
 #define M (KCTX_MAIN)
 #define H (KCTX_HELP)
 #define P (KCTX_PROMPT)
+#define L (KCTX_LIST)
+#define D (KCTX_DIALOG)
+#define T (KCTX_TYPED)
 
 static const struct key_binding table[] = {
 	{ { '?', KEY_F(1) }, "? F1", CMD_HELP, "show / hide this help", M | H },
-	{ { ESC }, "Esc", CMD_CLOSE, "close help, zoom or prompt", M | H },
+	{ { ESC }, "Esc", CMD_CLOSE, "close help, zoom or list; stop a running action", M | H | L },
 	{ { 'q', 'Q' }, "q", CMD_QUIT, "quit (exit code 0)", M | H },
-	{ { CTRL('c') }, "Ctrl-C", CMD_QUIT, "quit", M | H | P },
+	{ { CTRL('c') }, "Ctrl-C", CMD_QUIT, "quit", M | H | P | L | D | T },
 	{ { '\t', KEY_RIGHT }, "Tab Right", CMD_FOCUS_NEXT, "focus the next pane", M },
 	{ { KEY_BTAB, KEY_LEFT }, "Shift-Tab Left", CMD_FOCUS_PREV, "focus the previous pane", M },
 	{ { '1' }, "1", CMD_FOCUS_1, "focus pane 1: Chunks", M },
@@ -24,13 +27,14 @@ static const struct key_binding table[] = {
 	{ { '3' }, "3", CMD_FOCUS_3, "focus pane 3: Retention", M },
 	{ { '4' }, "4", CMD_FOCUS_4, "focus pane 4: Continuous aggregates", M },
 	{ { '5' }, "5", CMD_FOCUS_5, "focus pane 5: Cache", M },
-	{ { '\n', '\r', KEY_ENTER }, "Enter", CMD_ZOOM, "zoom / unzoom the focused pane", M },
-	{ { KEY_UP, 'k' }, "Up k", CMD_UP, "select the row above", M | H },
-	{ { KEY_DOWN, 'j' }, "Down j", CMD_DOWN, "select the row below", M | H },
-	{ { KEY_PPAGE }, "PgUp", CMD_PAGE_UP, "one page up", M | H },
-	{ { KEY_NPAGE }, "PgDn", CMD_PAGE_DOWN, "one page down", M | H },
-	{ { KEY_HOME, 'g' }, "Home g", CMD_HOME, "first row", M | H },
-	{ { KEY_END, 'G' }, "End G", CMD_END, "last row", M | H },
+	{ { '\n', '\r', KEY_ENTER }, "Enter", CMD_OPEN, "Chunks pane: the hypertable's chunks; other panes: zoom", M },
+	{ { 'z', 'Z' }, "z", CMD_ZOOM, "zoom / unzoom the focused pane", M },
+	{ { KEY_UP }, "Up", CMD_UP, "select the row above", M | H | L | D },
+	{ { KEY_DOWN }, "Down", CMD_DOWN, "select the row below", M | H | L | D },
+	{ { KEY_PPAGE }, "PgUp", CMD_PAGE_UP, "one page up", M | H | L | D },
+	{ { KEY_NPAGE }, "PgDn", CMD_PAGE_DOWN, "one page down", M | H | L | D },
+	{ { KEY_HOME, 'g' }, "Home g", CMD_HOME, "first row", M | H | L },
+	{ { KEY_END, 'G' }, "End G", CMD_END, "last row", M | H | L },
 	{ { 's' }, "s", CMD_SORT_NEXT, "sort by the next column", M },
 	{ { 'S' }, "S", CMD_SORT_REVERSE, "reverse the sort order", M },
 	{ { '/' }, "/", CMD_FILTER, "filter the focused pane by name", M },
@@ -38,10 +42,25 @@ static const struct key_binding table[] = {
 	{ { '-', '_' }, "-", CMD_INTERVAL_DOWN, "poll more often", M },
 	{ { ' ' }, "Space", CMD_PAUSE, "pause / resume polling", M },
 	{ { 'r', 'R' }, "r", CMD_REFRESH, "refresh now", M },
-	{ { CTRL('l') }, "Ctrl-L", CMD_REDRAW, "redraw the screen", M | H | P },
-	{ { '\n', '\r', KEY_ENTER }, "Enter", CMD_PROMPT_ACCEPT, "apply the filter", P },
-	{ { ESC }, "Esc", CMD_PROMPT_CANCEL, "clear the filter and close the prompt", P },
-	{ { KEY_BACKSPACE, 127, CTRL('h') }, "Backspace", CMD_PROMPT_BACKSPACE, "delete the last character", P },
+	{ { CTRL('l') }, "Ctrl-L", CMD_REDRAW, "redraw the screen", M | H | P | L | D | T },
+	{ { 'c' }, "c", CMD_ACT_COMPRESS, "compress the chunks past compress_after, or the chosen chunk", M | L },
+	{ { 'd' }, "d", CMD_ACT_DECOMPRESS, "decompress the chosen chunk (chunk list)", M | L },
+	{ { 'f' }, "f", CMD_ACT_REFRESH, "refresh the selected continuous aggregate (policy window)", M },
+	{ { 'j' }, "j", CMD_ACT_JOBS, "jobs of the selected row: run now, pause, resume", M },
+	{ { 'x' }, "x", CMD_ACT_RETENTION, "retention: drop what the policy would drop (typed name)", M },
+	{ { 'm' }, "m", CMD_ACT_MAINTENANCE, "maintenance: analyze, refresh lagging, compress backlogs", M },
+	{ { 'l' }, "l", CMD_ACT_LOG, "show / hide the action log", M | L },
+	{ { 'k' }, "k", CMD_ACT_STOP, "stop the running action (Esc too)", M | L | D },
+	{ { 'r' }, "r", CMD_JOB_RUN, "jobs list: run the job now", L },
+	{ { 'p' }, "p", CMD_JOB_PAUSE, "jobs list: pause the job", L },
+	{ { 'u' }, "u", CMD_JOB_RESUME, "jobs list: resume the job", L },
+	{ { '\n', '\r', KEY_ENTER, 'y' }, "Enter y", CMD_DIALOG_YES, "dialog: run what it shows", D },
+	{ { ESC, 'n', 'N' }, "Esc n", CMD_DIALOG_NO, "dialog: cancel, nothing runs", D },
+	{ { ' ' }, "Space", CMD_DIALOG_SKIP, "dialog: skip / keep the chosen step", D },
+	{ { 'w' }, "w", CMD_DIALOG_WINDOW, "refresh dialog: type a window (\"7 days\" or \"FROM..TO\")", D },
+	{ { '\n', '\r', KEY_ENTER }, "Enter", CMD_PROMPT_ACCEPT, "apply the filter; confirm the typed name or window", P | T },
+	{ { ESC }, "Esc", CMD_PROMPT_CANCEL, "clear the filter and close the prompt; cancel typing", P | T },
+	{ { KEY_BACKSPACE, 127, CTRL('h') }, "Backspace", CMD_PROMPT_BACKSPACE, "delete the last character", P | T },
 };
 
 static const char *const cmd_names[CMD_COUNT] = {
@@ -56,7 +75,24 @@ static const char *const cmd_names[CMD_COUNT] = {
 	[CMD_INTERVAL_DOWN] = "interval-down", [CMD_PAUSE] = "pause", [CMD_REFRESH] = "refresh",
 	[CMD_REDRAW] = "redraw", [CMD_PROMPT_ACCEPT] = "prompt-accept",
 	[CMD_PROMPT_CANCEL] = "prompt-cancel", [CMD_PROMPT_BACKSPACE] = "prompt-backspace",
+	[CMD_OPEN] = "open", [CMD_ACT_COMPRESS] = "compress", [CMD_ACT_DECOMPRESS] = "decompress",
+	[CMD_ACT_REFRESH] = "refresh-cagg", [CMD_ACT_JOBS] = "jobs", [CMD_ACT_RETENTION] = "retention",
+	[CMD_ACT_MAINTENANCE] = "maintenance", [CMD_ACT_LOG] = "action-log", [CMD_ACT_STOP] = "stop",
+	[CMD_JOB_RUN] = "job-run", [CMD_JOB_PAUSE] = "job-pause", [CMD_JOB_RESUME] = "job-resume",
+	[CMD_DIALOG_YES] = "dialog-yes", [CMD_DIALOG_NO] = "dialog-no", [CMD_DIALOG_SKIP] = "dialog-skip",
+	[CMD_DIALOG_WINDOW] = "dialog-window",
 };
+
+bool keymap_command_is_action(enum command c)
+{
+	switch (c) {
+	case CMD_ACT_COMPRESS: case CMD_ACT_DECOMPRESS: case CMD_ACT_REFRESH: case CMD_ACT_RETENTION:
+	case CMD_ACT_MAINTENANCE: case CMD_JOB_RUN: case CMD_JOB_PAUSE: case CMD_JOB_RESUME:
+		return true;
+	default:
+		return false;
+	}
+}
 
 const struct key_binding *keymap_table(size_t *n)
 {
@@ -106,6 +142,27 @@ int keymap_help_line(unsigned ctx_mask, int i, char *buf, size_t n)
 		count++;
 	}
 	return count;
+}
+
+enum command keymap_help_cmd(unsigned ctx_mask, int i)
+{
+	int count = 0;
+	for (size_t k = 0; k < sizeof table / sizeof table[0]; k++) {
+		const struct key_binding *b = &table[k];
+		if (!(b->contexts & ctx_mask))
+			continue;
+		bool dup = false;
+		for (size_t j = 0; j < k; j++)
+			if ((table[j].contexts & ctx_mask) && strcmp(table[j].name, b->name) == 0 &&
+			    strcmp(table[j].help, b->help) == 0)
+				dup = true;
+		if (dup)
+			continue;
+		if (count == i)
+			return b->cmd;
+		count++;
+	}
+	return CMD_NONE;
 }
 
 static const double steps[] = { 0.5, 1, 2, 5, 10, 30, 60 };

@@ -19,6 +19,8 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "tsdbtop/action.h"
+#include "tsdbtop/actlog.h"
 #include "tsdbtop/app.h"
 #include "tsdbtop/format.h"
 #include "tsdbtop/keymap.h"
@@ -34,6 +36,9 @@
 #endif
 
 #define FILTER_MAX 64
+
+enum typed_mode { TYPED_NONE, TYPED_NAME, TYPED_WINDOW };
+enum list_kind { LIST_NONE, LIST_CHUNKS, LIST_JOBS };
 
 struct pane_state {
 	int sel, top, page;
@@ -69,6 +74,19 @@ struct ui {
 	WINDOW *w_header, *w_tabs, *w_status, *w_pane[PANE_COUNT], *w_help;
 	struct pane_state ps[PANE_COUNT];
 	struct pane_state sub_ps;
+	/* actions */
+	bool dialog;                    /* an action dialog is open */
+	enum typed_mode typed_mode;
+	char typed[96];
+	int dlg_sel, dlg_top;
+	struct action_request last_req;
+	enum action_state act_last;
+	enum list_kind list;            /* chunk list / jobs list overlay */
+	int list_sel, list_top;
+	char list_title[NAME_LEN * 2];
+	int jobs[64], njobs;
+	bool log_open;
+	WINDOW *w_dialog, *w_list, *w_log;
 };
 
 static double now_s(void)
@@ -167,6 +185,9 @@ static void destroy_windows(struct ui *u)
 	del_win(&u->w_tabs);
 	del_win(&u->w_status);
 	del_win(&u->w_help);
+	del_win(&u->w_dialog);
+	del_win(&u->w_list);
+	del_win(&u->w_log);
 	for (int i = 0; i < PANE_COUNT; i++)
 		del_win(&u->w_pane[i]);
 }
@@ -191,6 +212,9 @@ static void build_windows(struct ui *u)
 		if (u->lay.visible[i])
 			u->w_pane[i] = mkwin(&u->lay.pane[i]);
 }
+
+static bool act_running(const struct ui *u);
+static void act_progress_text(struct ui *u, char *buf, size_t n);
 
 /* ---- header and status --------------------------------------------------- */
 
@@ -334,7 +358,12 @@ static void draw_status(struct ui *u)
 		snprintf(line, sizeof line, "  %s", a->conn_msg);
 		x += put(u, w, 0, x, W - hw - 1 - x, ROLE_CRITICAL, line);
 	}
-	if (u->notice[0] && now - u->notice_at < 15) {
+	if (act_running(u)) {
+		char pg[PANE_LINE_MAX];
+		act_progress_text(u, pg, sizeof pg);
+		snprintf(line, sizeof line, "  %s", pg);
+		x += put(u, w, 0, x, W - hw - 1 - x, ROLE_WARNING, line);
+	} else if (u->notice[0] && now - u->notice_at < 15) {
 		snprintf(line, sizeof line, "  %s", u->notice);
 		x += put(u, w, 0, x, W - hw - 1 - x, ROLE_ACCENT, line);
 	}
@@ -672,12 +701,35 @@ static void draw_pane(struct ui *u, enum pane_id id)
 	wnoutrefresh(w);
 }
 
+#define HELP_MASK (KCTX_MAIN | KCTX_PROMPT | KCTX_LIST | KCTX_DIALOG | KCTX_TYPED)
+
+/* Why an action key cannot work here (read-only mode, license, server). */
+static bool help_disabled(struct ui *u, enum command c, char *why, size_t n)
+{
+	enum action_kind k = c == CMD_ACT_COMPRESS ? ACT_COMPRESS : c == CMD_ACT_DECOMPRESS ? ACT_DECOMPRESS_CHUNK
+	                   : c == CMD_ACT_REFRESH ? ACT_REFRESH : c == CMD_ACT_RETENTION ? ACT_RETENTION
+	                   : c == CMD_ACT_MAINTENANCE ? ACT_MAINTENANCE : c == CMD_JOB_RUN ? ACT_JOB_RUN
+	                   : c == CMD_JOB_PAUSE ? ACT_JOB_PAUSE : ACT_JOB_RESUME;
+	if (u->a->opt.read_only) {
+		snprintf(why, n, "read-only mode");
+		return true;
+	}
+	const struct server_info *si = &u->a->snap.server;
+	if (!si->valid)
+		return false;
+	char buf[300];
+	if (!action_unavailable(k, si, false, buf, sizeof buf))
+		return false;
+	snprintf(why, n, "%s", buf);
+	return true;
+}
+
 /* ---- help ------------------------------------------------------------------- */
 
 static void draw_help(struct ui *u)
 {
 	int rows = LINES, cols = COLS;
-	int nkeys = keymap_help_line(KCTX_MAIN | KCTX_PROMPT, 0, NULL, 0);
+	int nkeys = keymap_help_line(HELP_MASK, 0, NULL, 0);
 	int nlines = nkeys + 4;
 	int hw = cols - 4 < 72 ? cols - 4 : 72;
 	int hh = rows - 2 < nlines + 2 ? rows - 2 : nlines + 2;
@@ -710,7 +762,14 @@ static void draw_help(struct ui *u)
 		char buf[PANE_LINE_MAX];
 		enum theme_role role = ROLE_NORMAL;
 		if (li < nkeys) {
-			keymap_help_line(KCTX_MAIN | KCTX_PROMPT, li, buf, sizeof buf);
+			keymap_help_line(HELP_MASK, li, buf, sizeof buf);
+			enum command hc = keymap_help_cmd(HELP_MASK, li);
+			char why[200];
+			if (keymap_command_is_action(hc) && help_disabled(u, hc, why, sizeof why)) {
+				size_t bl = strlen(buf);
+				snprintf(buf + bl, sizeof buf - bl, "  [disabled: %s]", why);
+				role = ROLE_DIM;
+			}
 		} else if (li == nkeys) {
 			buf[0] = '\0';
 		} else if (li == nkeys + 1) {
@@ -728,6 +787,564 @@ static void draw_help(struct ui *u)
 			break;
 		}
 		put(u, w, 1 + i, 1, hw - 2, role, buf);
+	}
+	wnoutrefresh(w);
+}
+
+/* ---- actions: dialogs, lists, progress, log ------------------------------------ */
+
+/* A centred overlay window of h x w, reused while its size holds. */
+static WINDOW *overlay_win(WINDOW **wp, int h, int w)
+{
+	int oh = -1, ow = -1;
+	if (*wp)
+		getmaxyx(*wp, oh, ow);
+	if (oh != h || ow != w) {
+		del_win(wp);
+		*wp = newwin(h, w, (LINES - h) / 2, (COLS - w) / 2);
+	}
+	return *wp;
+}
+
+static const char *act_where_short(struct ui *u)
+{
+	return strncmp(action_where(u->a->actions), "on a second", 11) == 0 ? "second connection"
+	                                                                    : "monitor connection";
+}
+
+/* "Compress act.x: 7/42 steps, 1.2 GB -> 180 MB" */
+static void act_progress_text(struct ui *u, char *buf, size_t n)
+{
+	struct action_runner *r = u->a->actions;
+	const struct action_plan *p = action_current(r);
+	int done, total;
+	double b, af;
+	char bb[32], ab[32];
+	action_progress(r, &done, &total, &b, &af);
+	const char *unit = p->kind == ACT_COMPRESS ? "chunks" : "steps";
+	snprintf(buf, n, "%s %s: %d/%d %s", p->title, p->target, done, total, unit);
+	size_t l = strlen(buf);
+	if (!isnan(b) && !isnan(af))
+		snprintf(buf + l, n - l, ", %s %s %s", fmt_bytes(bb, sizeof bb, b), u->utf8 ? "\u2192" : "->",
+		         fmt_bytes(ab, sizeof ab, af));
+	l = strlen(buf);
+	if (action_state(r) == AST_STOPPING)
+		snprintf(buf + l, n - l, "  stopping%s", u->utf8 ? "\u2026" : "...");
+	else
+		snprintf(buf + l, n - l, "  (k or Esc stops)");
+}
+
+static bool act_running(const struct ui *u)
+{
+	if (!u->a->actions)
+		return false;
+	enum action_state st = action_state(u->a->actions);
+	return st == AST_RUNNING || st == AST_STOPPING;
+}
+
+/* Keep the screen in step with the runner: a refused request closes the
+ * dialog with the reason on the status line; a finished one says how it
+ * ended. Called once per render. */
+static void act_sync(struct ui *u)
+{
+	struct action_runner *r = u->a->actions;
+	if (!r)
+		return;
+	enum action_state st = action_state(r);
+	if (st != u->act_last) {
+		if (st == AST_REFUSED) {
+			u->dialog = false;
+			u->typed_mode = TYPED_NONE;
+			ui_notice(u, action_message(r));
+		} else if (st == AST_DONE) {
+			ui_notice(u, action_message(r));
+		} else if (st == AST_RUNNING || st == AST_IDLE) {
+			u->dialog = false;
+			u->typed_mode = TYPED_NONE;
+		} else if (st == AST_PLANNED) {
+			u->dlg_sel = 0;
+			u->dlg_top = 0;
+			u->typed[0] = '\0';
+			u->typed_mode = action_current(r)->destructive ? TYPED_NAME : TYPED_NONE;
+		}
+		u->act_last = st;
+	}
+}
+
+static void act_request(struct ui *u, const struct action_request *rq)
+{
+	struct action_runner *r = u->a->actions;
+	if (!r)
+		return;
+	if (act_running(u) || action_state(r) == AST_PLANNING) {
+		char msg[300];
+		snprintf(msg, sizeof msg, "one action at a time: %s %s is %s (k stops it)", action_current(r)->title,
+		         action_current(r)->target, action_state(r) == AST_PLANNING ? "being planned" : "running");
+		ui_notice(u, msg);
+		return;
+	}
+	u->last_req = *rq;
+	u->act_last = AST_IDLE;
+	if (action_prepare(r, rq) == 0)
+		u->dialog = true;
+	act_sync(u);
+}
+
+static const void *selected_row(struct ui *u, enum pane_id id)
+{
+	struct pane_state *ps = &u->ps[id];
+	if (u->focus != id || ps->nvis <= 0 || ps->sel < 0 || ps->sel >= ps->nvis || !ps->order)
+		return NULL;
+	return ps->order[ps->sel];
+}
+
+static void act_key(struct ui *u, enum command c)
+{
+	struct app *a = u->a;
+	struct action_request rq;
+	memset(&rq, 0, sizeof rq);
+	const struct ht_row *ht = u->focus == PANE_CHUNKS ? selected_row(u, PANE_CHUNKS) : NULL;
+	const struct comp_row *cr = u->focus == PANE_COMPRESSION ? selected_row(u, PANE_COMPRESSION) : NULL;
+	const struct ret_row *rr = u->focus == PANE_RETENTION ? selected_row(u, PANE_RETENTION) : NULL;
+	const struct cagg_row *ca = u->focus == PANE_CAGGS ? selected_row(u, PANE_CAGGS) : NULL;
+	switch (c) {
+	case CMD_ACT_COMPRESS:
+		rq.kind = ACT_COMPRESS;
+		if (ht) {
+			snprintf(rq.schema, sizeof rq.schema, "%s", ht->schema);
+			snprintf(rq.name, sizeof rq.name, "%s", ht->name);
+			rq.time_is_int = ht->time_is_int;
+		} else if (cr) {
+			snprintf(rq.schema, sizeof rq.schema, "%s", cr->schema);
+			snprintf(rq.name, sizeof rq.name, "%s", cr->name);
+			rq.time_is_int = isnan(cr->compress_after_s) && cr->compress_after[0];
+		} else if (!a->opt.read_only) {
+			ui_notice(u, "c compresses the selected hypertable: focus the Chunks or Compression pane");
+			return;
+		}
+		break;
+	case CMD_ACT_DECOMPRESS:
+		rq.kind = ACT_DECOMPRESS_CHUNK;
+		if (!a->opt.read_only) {
+			ui_notice(u, "d decompresses one chunk: open the chunk list (Enter on the Chunks pane)");
+			return;
+		}
+		break;
+	case CMD_ACT_REFRESH:
+		rq.kind = ACT_REFRESH;
+		if (ca) {
+			snprintf(rq.schema, sizeof rq.schema, "%s", ca->schema);
+			snprintf(rq.name, sizeof rq.name, "%s", ca->name);
+		} else if (!a->opt.read_only) {
+			ui_notice(u, "f refreshes a continuous aggregate: focus pane 4");
+			return;
+		}
+		break;
+	case CMD_ACT_RETENTION:
+		rq.kind = ACT_RETENTION;
+		if (rr) {
+			snprintf(rq.schema, sizeof rq.schema, "%s", rr->schema);
+			snprintf(rq.name, sizeof rq.name, "%s", rr->name);
+		} else if (!a->opt.read_only) {
+			ui_notice(u, "x drops what retention would drop: focus the Retention pane");
+			return;
+		}
+		break;
+	case CMD_ACT_MAINTENANCE:
+		rq.kind = ACT_MAINTENANCE;
+		break;
+	default:
+		return;
+	}
+	act_request(u, &rq);
+}
+
+/* j: the jobs of the selected row */
+static void open_jobs(struct ui *u)
+{
+	const struct snapshot *s = &u->a->snap;
+	const char *schema = NULL, *name = NULL;
+	const void *row = selected_row(u, u->focus);
+	if (!row) {
+		ui_notice(u, "j: select a row first");
+		return;
+	}
+	switch (u->focus) {
+	case PANE_CHUNKS: schema = ((const struct ht_row *)row)->schema; name = ((const struct ht_row *)row)->name; break;
+	case PANE_COMPRESSION: schema = ((const struct comp_row *)row)->schema; name = ((const struct comp_row *)row)->name; break;
+	case PANE_RETENTION: schema = ((const struct ret_row *)row)->schema; name = ((const struct ret_row *)row)->name; break;
+	case PANE_CAGGS: schema = ((const struct cagg_row *)row)->schema; name = ((const struct cagg_row *)row)->name; break;
+	default: break;
+	}
+	if (!name) {
+		ui_notice(u, "j: the Cache pane has no jobs");
+		return;
+	}
+	u->njobs = 0;
+	for (int i = 0; i < s->jobs.n && u->njobs < (int)(sizeof u->jobs / sizeof u->jobs[0]); i++)
+		if (strcmp(s->jobs.v[i].ht_schema, schema) == 0 && strcmp(s->jobs.v[i].ht_name, name) == 0)
+			u->jobs[u->njobs++] = s->jobs.v[i].id;
+	pane_qualname(u->list_title, sizeof u->list_title, schema, name);
+	if (u->njobs == 0) {
+		char msg[200];
+		snprintf(msg, sizeof msg, "no jobs for %s", u->list_title);
+		ui_notice(u, msg);
+		return;
+	}
+	u->list = LIST_JOBS;
+	u->list_sel = 0;
+}
+
+static void open_chunks(struct ui *u)
+{
+	const struct ht_row *ht = selected_row(u, PANE_CHUNKS);
+	if (!ht || !u->a->actions)
+		return;
+	pane_qualname(u->list_title, sizeof u->list_title, ht->schema, ht->name);
+	action_list_chunks(u->a->actions, ht->schema, ht->name);
+	u->list = LIST_CHUNKS;
+	u->list_sel = 0;
+}
+
+static const struct job_row *find_job(const struct ui *u, int id)
+{
+	const struct snapshot *s = &u->a->snap;
+	for (int i = 0; i < s->jobs.n; i++)
+		if (s->jobs.v[i].id == id)
+			return &s->jobs.v[i];
+	return NULL;
+}
+
+static int list_len(const struct ui *u)
+{
+	if (u->list == LIST_JOBS)
+		return u->njobs;
+	if (u->list == LIST_CHUNKS && u->a->actions)
+		return action_chunks(u->a->actions)->n;
+	return 0;
+}
+
+static void list_key(struct ui *u, enum command c)
+{
+	int n = list_len(u);
+	struct action_request rq;
+	memset(&rq, 0, sizeof rq);
+	switch (c) {
+	case CMD_CLOSE: u->list = LIST_NONE; return;
+	case CMD_QUIT: app_quit(u->a, 0); return;
+	case CMD_UP: u->list_sel--; break;
+	case CMD_DOWN: u->list_sel++; break;
+	case CMD_PAGE_UP: u->list_sel -= 10; break;
+	case CMD_PAGE_DOWN: u->list_sel += 10; break;
+	case CMD_HOME: u->list_sel = 0; break;
+	case CMD_END: u->list_sel = n - 1; break;
+	case CMD_REDRAW: u->relayout = true; return;
+	case CMD_ACT_LOG: u->log_open = !u->log_open; return;
+	case CMD_ACT_STOP: if (act_running(u)) action_stop(u->a->actions); return;
+	case CMD_ACT_COMPRESS:
+	case CMD_ACT_DECOMPRESS:
+		if (u->list != LIST_CHUNKS) {
+			ui_notice(u, "c / d work on the chunk list (Enter on the Chunks pane)");
+			return;
+		}
+		if (u->list_sel < 0 || u->list_sel >= n)
+			return;
+		rq.kind = c == CMD_ACT_COMPRESS ? ACT_COMPRESS_CHUNK : ACT_DECOMPRESS_CHUNK;
+		snprintf(rq.schema, sizeof rq.schema, "%s", action_chunks(u->a->actions)->v[u->list_sel].schema);
+		snprintf(rq.name, sizeof rq.name, "%s", action_chunks(u->a->actions)->v[u->list_sel].name);
+		act_request(u, &rq);
+		return;
+	case CMD_JOB_RUN:
+	case CMD_JOB_PAUSE:
+	case CMD_JOB_RESUME:
+		if (u->list != LIST_JOBS) {
+			ui_notice(u, "r / p / u work on the jobs list (j)");
+			return;
+		}
+		if (u->list_sel < 0 || u->list_sel >= n)
+			return;
+		rq.kind = c == CMD_JOB_RUN ? ACT_JOB_RUN : c == CMD_JOB_PAUSE ? ACT_JOB_PAUSE : ACT_JOB_RESUME;
+		rq.job_id = u->jobs[u->list_sel];
+		rq.scheduler_running = u->a->snap.sched.known && u->a->snap.sched.running;
+		act_request(u, &rq);
+		return;
+	default: return;
+	}
+	if (u->list_sel >= n)
+		u->list_sel = n - 1;
+	if (u->list_sel < 0)
+		u->list_sel = 0;
+}
+
+static void typed_key(struct ui *u, int ch)
+{
+	struct action_runner *r = u->a->actions;
+	enum command c = keymap_lookup(ch, KCTX_TYPED);
+	size_t l = strlen(u->typed);
+	switch (c) {
+	case CMD_PROMPT_ACCEPT:
+		if (u->typed_mode == TYPED_WINDOW) {
+			struct action_request rq = u->last_req;
+			snprintf(rq.window, sizeof rq.window, "%s", u->typed);
+			u->typed_mode = TYPED_NONE;
+			action_dismiss(r);
+			u->act_last = AST_IDLE;
+			u->last_req = rq;
+			if (action_prepare(r, &rq) == 0)
+				u->dialog = true;
+			act_sync(u);
+			return;
+		}
+		if (action_confirm(r, u->typed) != 0)
+			ui_notice(u, action_message(r));
+		act_sync(u);
+		return;
+	case CMD_PROMPT_CANCEL:
+		if (u->typed_mode == TYPED_WINDOW) {
+			u->typed_mode = TYPED_NONE;
+			return;
+		}
+		action_dismiss(r);
+		u->dialog = false;
+		u->typed_mode = TYPED_NONE;
+		ui_notice(u, "cancelled: nothing ran");
+		return;
+	case CMD_PROMPT_BACKSPACE:
+		while (l > 0) {
+			unsigned char b = (unsigned char)u->typed[--l];
+			u->typed[l] = '\0';
+			if ((b & 0xc0) != 0x80)
+				break;
+		}
+		return;
+	case CMD_QUIT: app_quit(u->a, 0); return;
+	case CMD_REDRAW: u->relayout = true; return;
+	default: break;
+	}
+	if (ch >= 0x20 && ch < 0x100 && ch != 0x7f && l + 1 < sizeof u->typed) {
+		u->typed[l] = (char)ch;
+		u->typed[l + 1] = '\0';
+	}
+}
+
+static void dialog_key(struct ui *u, int ch)
+{
+	struct action_runner *r = u->a->actions;
+	if (u->typed_mode != TYPED_NONE && action_state(r) == AST_PLANNED) {
+		typed_key(u, ch);
+		return;
+	}
+	enum command c = keymap_lookup(ch, KCTX_DIALOG);
+	const struct action_plan *p = action_current(r);
+	switch (c) {
+	case CMD_DIALOG_YES:
+		if (action_state(r) != AST_PLANNED)
+			return;
+		if (action_confirm(r, NULL) != 0)
+			ui_notice(u, action_message(r));
+		act_sync(u);
+		return;
+	case CMD_DIALOG_NO:
+		action_dismiss(r);
+		u->dialog = false;
+		ui_notice(u, "cancelled: nothing ran");
+		return;
+	case CMD_UP: if (u->dlg_sel > 0) u->dlg_sel--; return;
+	case CMD_DOWN: if (u->dlg_sel < p->nsteps - 1) u->dlg_sel++; return;
+	case CMD_PAGE_UP: u->dlg_sel = u->dlg_sel > 10 ? u->dlg_sel - 10 : 0; return;
+	case CMD_PAGE_DOWN: u->dlg_sel = u->dlg_sel + 10 < p->nsteps ? u->dlg_sel + 10 : p->nsteps - 1; return;
+	case CMD_DIALOG_SKIP:
+		if (u->dlg_sel >= 0 && u->dlg_sel < p->nsteps)
+			action_skip(r, u->dlg_sel, p->steps[u->dlg_sel].state != STEP_SKIPPED);
+		return;
+	case CMD_DIALOG_WINDOW:
+		if (p->kind == ACT_REFRESH && action_state(r) == AST_PLANNED) {
+			u->typed_mode = TYPED_WINDOW;
+			u->typed[0] = '\0';
+		}
+		return;
+	case CMD_QUIT: app_quit(u->a, 0); return;
+	case CMD_REDRAW: u->relayout = true; return;
+	default: return;
+	}
+}
+
+static void draw_dialog(struct ui *u)
+{
+	struct action_runner *r = u->a->actions;
+	const struct action_plan *p = action_current(r);
+	enum action_state st = action_state(r);
+	int ww = COLS - 4 < 110 ? COLS - 4 : 110;
+	int steps_h = p->nsteps < 8 ? (p->nsteps ? p->nsteps * 2 : 1) : 16;
+	int hh = 10 + steps_h;
+	if (hh > LINES - 2)
+		hh = LINES - 2;
+	if (ww < 30 || hh < 8)
+		return;
+	WINDOW *w = overlay_win(&u->w_dialog, hh, ww);
+	if (!w)
+		return;
+	char line[PANE_LINE_MAX * 2];
+	wbkgdset(w, ' ' | ui_attr(u, ROLE_NORMAL));
+	werase(w);
+	frame(u, w, p->destructive ? ROLE_CRITICAL : ROLE_ACCENT);
+	snprintf(line, sizeof line, " %s %s ", p->title, p->target);
+	put(u, w, 0, 2, ww - 4, ROLE_TITLE_FOCUS, line);
+	int y = 1, iw = ww - 4;
+	if (st == AST_PLANNING) {
+		snprintf(line, sizeof line, "planning: asking the server what this would touch%s", u->utf8 ? "\u2026" : "...");
+		put(u, w, 2, 2, iw, ROLE_DIM, line);
+		put(u, w, hh - 2, 2, iw, ROLE_DIM, "Esc / n cancels");
+		wnoutrefresh(w);
+		return;
+	}
+	put(u, w, y++, 2, iw, p->destructive ? ROLE_CRITICAL : ROLE_NORMAL, p->effect);
+	if (p->note[0])
+		put(u, w, y++, 2, iw, ROLE_DIM, p->note);
+	snprintf(line, sizeof line, "Runs on the %s with lock_timeout and statement_timeout set; the SQL:", act_where_short(u));
+	put(u, w, y++, 2, iw, ROLE_DIM, line);
+	int body = hh - y - 4;
+	if (u->dlg_sel < u->dlg_top)
+		u->dlg_top = u->dlg_sel;
+	if (body >= 2 && u->dlg_sel >= u->dlg_top + body / 2)
+		u->dlg_top = u->dlg_sel - body / 2 + 1;
+	for (int i = u->dlg_top; i < p->nsteps && y + 1 < hh - 4 + 1 && y < hh - 4; i++) {
+		const struct action_step *s = &p->steps[i];
+		bool sel = i == u->dlg_sel && p->nsteps > 1;
+		snprintf(line, sizeof line, "%s%2d. %s%s", sel ? "> " : "  ", i + 1,
+		         s->state == STEP_SKIPPED ? "[skip] " : "", s->desc);
+		put(u, w, y++, 2, iw, sel ? ROLE_SELECTED : (s->state == STEP_SKIPPED ? ROLE_DIM : ROLE_NORMAL), line);
+		if (y < hh - 4) {
+			snprintf(line, sizeof line, "      %s;", s->shown);
+			put(u, w, y++, 2, iw, ROLE_ACCENT, line);
+		}
+	}
+	if (u->dlg_top + body / 2 < p->nsteps && y >= hh - 4)
+		put(u, w, hh - 4, 2, iw, ROLE_DIM, "  (more steps: Up/Down)");
+	if (u->typed_mode == TYPED_NAME) {
+		snprintf(line, sizeof line, "Type the hypertable's name to confirm: %s_", u->typed);
+		put(u, w, hh - 3, 2, iw, ROLE_WARNING, line);
+		snprintf(line, sizeof line, "(%s) Enter runs when the name matches, Esc cancels", p->confirm_name);
+		put(u, w, hh - 2, 2, iw, ROLE_DIM, line);
+	} else if (u->typed_mode == TYPED_WINDOW) {
+		snprintf(line, sizeof line, "Window (\"7 days\" = the last 7 days, or \"FROM..TO\"): %s_", u->typed);
+		put(u, w, hh - 3, 2, iw, ROLE_WARNING, line);
+		put(u, w, hh - 2, 2, iw, ROLE_DIM, "Enter plans it, Esc goes back");
+	} else {
+		put(u, w, hh - 2, 2, iw, ROLE_STATUS,
+		    p->kind == ACT_REFRESH ? "Enter / y runs   Esc / n cancels   w types a window"
+		    : p->nsteps > 1 ? "Enter / y runs   Esc / n cancels   Space skips the chosen step"
+		    : "Enter / y runs   Esc / n cancels");
+	}
+	wnoutrefresh(w);
+}
+
+static void draw_list(struct ui *u)
+{
+	int n = list_len(u);
+	int ww = COLS - 4 < 100 ? COLS - 4 : 100;
+	int hh = (n < 5 ? 5 : n) + 4;
+	if (hh > LINES - 4)
+		hh = LINES - 4;
+	if (ww < 30 || hh < 6)
+		return;
+	WINDOW *w = overlay_win(&u->w_list, hh, ww);
+	if (!w)
+		return;
+	char line[PANE_LINE_MAX * 2], t1[64], t2[32];
+	wbkgdset(w, ' ' | ui_attr(u, ROLE_NORMAL));
+	werase(w);
+	frame(u, w, ROLE_ACCENT);
+	const struct chunk_list *cl = u->a->actions ? action_chunks(u->a->actions) : NULL;
+	if (u->list == LIST_CHUNKS)
+		snprintf(line, sizeof line, " Chunks of %s (%d) ", u->list_title, n);
+	else
+		snprintf(line, sizeof line, " Jobs of %s ", u->list_title);
+	put(u, w, 0, 2, ww - 4, ROLE_TITLE_FOCUS, line);
+	int body = hh - 3;
+	if (u->list_sel < u->list_top)
+		u->list_top = u->list_sel;
+	if (u->list_sel >= u->list_top + body)
+		u->list_top = u->list_sel - body + 1;
+	if (u->list == LIST_CHUNKS && cl && cl->loading)
+		put(u, w, 1, 2, ww - 4, ROLE_DIM, "loading...");
+	else if (u->list == LIST_CHUNKS && cl && n == 0)
+		put(u, w, 1, 2, ww - 4, ROLE_WARNING, cl->error);
+	for (int i = 0; i < body && u->list_top + i < n; i++) {
+		int k = u->list_top + i;
+		if (u->list == LIST_CHUNKS) {
+			const struct chunk_item *it = &cl->v[k];
+			char st[48];
+			snprintf(st, sizeof st, "%s%s%s%s", (it->status & 1) ? "compressed" : "uncompressed",
+			         (it->status & 8) ? ",partial" : "", (it->status & 4) ? ",frozen" : "",
+			         (it->status & 2) ? ",unordered" : "");
+			pane_range(t1, sizeof t1, it->range_start, it->range_end, u->utf8);
+			snprintf(line, sizeof line, " %-40s %-22s %10s  %s", it->name, st,
+			         fmt_bytes(t2, sizeof t2, it->bytes), isnan(it->range_start) ? "" : t1);
+		} else {
+			const struct job_row *j = find_job(u, u->jobs[k]);
+			if (!j) {
+				snprintf(line, sizeof line, " job %d (gone)", u->jobs[k]);
+			} else {
+				pane_ago(t1, sizeof t1, j->next_start, now_s());
+				snprintf(line, sizeof line, " %-6d %-38s %-8s next %-10s last %s", j->id, j->proc,
+				         j->scheduled ? "active" : "PAUSED", t1, j->last_status[0] ? j->last_status : "never");
+			}
+		}
+		put(u, w, 1 + i, 1, ww - 2, k == u->list_sel ? ROLE_SELECTED : ROLE_NORMAL, line);
+	}
+	put(u, w, hh - 2, 2, ww - 4, ROLE_STATUS,
+	    u->list == LIST_CHUNKS ? "c compress   d decompress   Esc closes" : "r run now   p pause   u resume   Esc closes");
+	wnoutrefresh(w);
+}
+
+static void draw_log(struct ui *u)
+{
+	const struct actlog *l = u->a->actions ? action_log(u->a->actions) : NULL;
+	int hh = LINES / 3 < 8 ? 8 : LINES / 3;
+	int ww = COLS;
+	if (!l || hh > LINES - 2 || ww < 30)
+		return;
+	int oh = -1, ow = -1;
+	if (u->w_log)
+		getmaxyx(u->w_log, oh, ow);
+	if (oh != hh || ow != ww) {
+		del_win(&u->w_log);
+		u->w_log = newwin(hh, ww, LINES - 1 - hh, 0);
+	}
+	WINDOW *w = u->w_log;
+	if (!w)
+		return;
+	char line[PANE_LINE_MAX * 4], ts[16], d[32];
+	wbkgdset(w, ' ' | ui_attr(u, ROLE_NORMAL));
+	werase(w);
+	frame(u, w, ROLE_ACCENT);
+	snprintf(line, sizeof line, " Action log (l closes)%s%s ", l->path[0] ? " \u00b7 " : "", l->path);
+	if (!u->utf8)
+		snprintf(line, sizeof line, " Action log (l closes)%s%s ", l->path[0] ? " - " : "", l->path);
+	put(u, w, 0, 2, ww - 4, ROLE_TITLE_FOCUS, line);
+	int y = 1;
+	if (l->file_error[0])
+		put(u, w, y++, 2, ww - 4, ROLE_WARNING, l->file_error);
+	if (actlog_size(l) == 0)
+		put(u, w, y, 2, ww - 4, ROLE_DIM, "no actions yet");
+	for (int i = 0; y < hh - 1 && i < actlog_size(l); i++) {
+		const struct actlog_entry *e = actlog_get(l, i);
+		time_t tt = (time_t)e->time;
+		struct tm tm;
+		gmtime_r(&tt, &tm);
+		strftime(ts, sizeof ts, "%H:%M:%S", &tm);
+		if (isnan(e->duration))
+			snprintf(d, sizeof d, "-");
+		else
+			snprintf(d, sizeof d, "%.2fs", e->duration);
+		snprintf(line, sizeof line, "%s %-8s %-16s %-30.30s %7s %s%s%s", ts, e->event, e->action, e->target, d,
+		         e->result, e->sql[0] ? "  | " : "", e->sql);
+		enum theme_role role = strcmp(e->event, "error") == 0 || strcmp(e->event, "failed") == 0 ? ROLE_CRITICAL
+		                     : strcmp(e->event, "refused") == 0 || strcmp(e->event, "stop") == 0 ||
+		                               strcmp(e->event, "stopped") == 0 ? ROLE_WARNING
+		                     : ROLE_NORMAL;
+		put(u, w, y++, 1, ww - 2, role, line);
 	}
 	wnoutrefresh(w);
 }
@@ -773,7 +1390,20 @@ static void render(struct ui *u)
 	for (int i = 0; i < PANE_COUNT; i++)
 		if (l.visible[i])
 			draw_pane(u, (enum pane_id)i);
+	act_sync(u);
 	draw_status(u);
+	if (u->log_open)
+		draw_log(u);
+	else
+		del_win(&u->w_log);
+	if (u->list != LIST_NONE)
+		draw_list(u);
+	else
+		del_win(&u->w_list);
+	if (u->dialog)
+		draw_dialog(u);
+	else
+		del_win(&u->w_dialog);
 	if (u->help)
 		draw_help(u);
 	else
@@ -865,6 +1495,19 @@ static void handle_key(struct ui *u, int ch)
 		prompt_key(u, ch);
 		return;
 	}
+	if (u->dialog && a->actions) {
+		dialog_key(u, ch);
+		return;
+	}
+	if (!u->help && u->list != LIST_NONE) {
+		enum command lc = keymap_lookup(ch, KCTX_LIST);
+		if (lc == CMD_CLOSE && act_running(u)) {
+			action_stop(a->actions);
+			return;
+		}
+		list_key(u, lc);
+		return;
+	}
 	enum command c = keymap_lookup(ch, u->help ? KCTX_HELP : KCTX_MAIN);
 	struct pane_state *ps = &u->ps[u->focus];
 	const struct pane_class *cls = pane_class_of(u->focus);
@@ -889,8 +1532,33 @@ static void handle_key(struct ui *u, int ch)
 	case CMD_QUIT: app_quit(a, 0); break;
 	case CMD_HELP: u->help = true; u->help_top = 0; break;
 	case CMD_CLOSE:
-		if (u->zoomed)
+		if (act_running(u))
+			action_stop(a->actions);
+		else if (u->log_open)
+			u->log_open = false;
+		else if (u->zoomed)
 			u->zoomed = false;
+		break;
+	case CMD_OPEN:
+		if (u->focus == PANE_CHUNKS)
+			open_chunks(u);
+		else
+			u->zoomed = !u->zoomed;
+		break;
+	case CMD_ACT_COMPRESS:
+	case CMD_ACT_DECOMPRESS:
+	case CMD_ACT_REFRESH:
+	case CMD_ACT_RETENTION:
+	case CMD_ACT_MAINTENANCE:
+		act_key(u, c);
+		break;
+	case CMD_ACT_JOBS: open_jobs(u); break;
+	case CMD_ACT_LOG: u->log_open = !u->log_open; break;
+	case CMD_ACT_STOP:
+		if (act_running(u))
+			action_stop(a->actions);
+		else
+			ui_notice(u, "no action is running");
 		break;
 	case CMD_FOCUS_NEXT: focus_to(u, (int)u->focus + 1); break;
 	case CMD_FOCUS_PREV: focus_to(u, (int)u->focus - 1); break;
