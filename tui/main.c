@@ -10,6 +10,7 @@
 #include "tsdbtop/app.h"
 #include "tsdbtop/cli.h"
 #include "tsdbtop/commands.h"
+#include "tsdbtop/deploy.h"
 #include "tsdbtop/headless.h"
 #include "tsdbtop/once.h"
 #include "tsdbtop/session.h"
@@ -28,6 +29,7 @@ static const struct command commands[] = {
 	{ "jobs", cmd_jobs, "list TimescaleDB jobs" },
 	{ "retention", cmd_retention, "TABLE --set INTERVAL | --disable | --enable" },
 	{ "refresh", cmd_refresh, "CAGG [--from T] [--to T]: refresh a continuous aggregate" },
+	{ "deploy", cmd_deploy, "deploy the MS5.0 layer from sql/ (pre-flight, steps, validation)" },
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

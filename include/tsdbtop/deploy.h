@@ -1,0 +1,36 @@
+/* deploy — `tsdbtop deploy`: the MS5.0 orchestrator over sql/ (the same
+ * step files as sql/deploy.sh): pre-flight, each step in one transaction,
+ * progress, post-deployment validation. The pure pieces (splitting a step
+ * file into statements, finding the step files) are exposed for tests. */
+#ifndef TSDBTOP_DEPLOY_H
+#define TSDBTOP_DEPLOY_H
+
+#include <stddef.h>
+
+struct sql_stmt {
+	char *text;                /* one statement, without the trailing ';' */
+	int line;                  /* 1-based line of its first character */
+};
+
+/* Split SQL text into statements at top-level ';' (outside quotes, E''
+ * strings, quoted identifiers, dollar quotes, -- and nested block comments).
+ * Statements that hold only comments or blanks are dropped. Returns the count
+ * (*out malloc'ed; free with sql_stmts_free) or -1 on an unterminated quote,
+ * with *err_line set to where it started. */
+int sql_split(const char *sql, struct sql_stmt **out, int *err_line);
+void sql_stmts_free(struct sql_stmt *v, int n);
+
+/* Where the step files live: $TSDBTOP_SQL_DIR, else sql/ next to the source
+ * tree of the running binary (build/tsdbtop, build/asan/tsdbtop), else the
+ * installed share directory. Returns 0 with dir filled, -1 when none has
+ * schema/ and deploy/ step files. */
+int deploy_find_sql_dir(char *dir, size_t n);
+/* The step files in run order: schema/NN_*.sql, then deploy/NN_*.sql, each
+ * sorted by name. Returns the count (paths malloc'ed), -1 on error. */
+int deploy_list_steps(const char *dir, char ***paths);
+/* "02_indexes.sql" -> "indexes" */
+void deploy_step_name(const char *path, char *buf, size_t n);
+
+int cmd_deploy(int argc, char **argv);
+
+#endif
