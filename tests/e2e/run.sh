@@ -5,7 +5,8 @@
 # the running console). Prints "ok - name" / "not ok - name"; exits non-zero
 # on failure. Cleans up its tmux server (private socket), launchers and
 # clusters whatever happens.
-#   E2E_SKIP_TSDB=1 / E2E_SKIP_PG15=1 skip a half; E2E_KEEP=1 keeps the work dir.
+#   E2E_SKIP_TSDB=1 / E2E_SKIP_PG15=1 skip a half; E2E_KEEP=1 keeps the work dir;
+#   E2E_ACTIONS_ONLY=1 runs only the actions scenario (tests/e2e/actions.sh).
 #   E2E_SCALE (default 0.2) and E2E_DEMO_DAYS (default 30: the embedded
 #   server is slow; 100 days take about 4 minutes to load) size the demo data.
 set -u
@@ -26,6 +27,7 @@ unset NO_COLOR
 
 . "$TOP/tests/tools/tsdb.sh"
 . "$TOP/tests/tools/pg15.sh"
+. "$TOP/tests/e2e/actions.sh"
 
 T() { tmux -L "$SOCK" "$@"; }
 
@@ -130,6 +132,11 @@ tsdb_part() {
     return
   fi
   C=$TSDB_CONNINFO
+  if [ "${E2E_ACTIONS_ONLY:-0}" = 1 ]; then
+    e2e_actions "$C"
+    tsdb_stop >/dev/null 2>&1
+    return
+  fi
   S=ts
   start_console $S "$C" 120 40
 
@@ -299,6 +306,8 @@ tsdb_part() {
   send tsc C-c
   rc=$(wait_exit tsc 10)
   check "Ctrl-C quits with exit code 0" tsc [ "$rc" = 0 ]
+  # operator actions (tests/e2e/actions.sh)
+  e2e_actions "$C"
   tsdb_stop >/dev/null 2>&1
 }
 

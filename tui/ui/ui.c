@@ -893,7 +893,11 @@ static void act_request(struct ui *u, const struct action_request *rq)
 static const void *selected_row(struct ui *u, enum pane_id id)
 {
 	struct pane_state *ps = &u->ps[id];
-	if (u->focus != id || ps->nvis <= 0 || ps->sel < 0 || ps->sel >= ps->nvis || !ps->order)
+	if (u->focus != id)
+		return NULL;
+	/* the rows may have been replaced by a poll since the last render */
+	build_order(pane_class_of(id), ps, &u->a->snap, ps->filter);
+	if (ps->nvis <= 0 || ps->sel < 0 || ps->sel >= ps->nvis || !ps->order)
 		return NULL;
 	return ps->order[ps->sel];
 }
@@ -1338,8 +1342,10 @@ static void draw_log(struct ui *u)
 			snprintf(d, sizeof d, "-");
 		else
 			snprintf(d, sizeof d, "%.2fs", e->duration);
-		snprintf(line, sizeof line, "%s %-8s %-16s %-30.30s %7s %s%s%s", ts, e->event, e->action, e->target, d,
-		         e->result, e->sql[0] ? "  | " : "", e->sql);
+		char sqlc[64];
+		text_fit(sqlc, sizeof sqlc, e->sql[0] ? e->sql : "-", 48, u->utf8);
+		snprintf(line, sizeof line, "%s %-8s %-16s %-28.28s %-48s %7s %s", ts, e->event, e->action, e->target,
+		         sqlc, d, e->result);
 		enum theme_role role = strcmp(e->event, "error") == 0 || strcmp(e->event, "failed") == 0 ? ROLE_CRITICAL
 		                     : strcmp(e->event, "refused") == 0 || strcmp(e->event, "stop") == 0 ||
 		                               strcmp(e->event, "stopped") == 0 ? ROLE_WARNING
