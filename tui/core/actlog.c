@@ -113,8 +113,9 @@ char *actlog_json(const struct actlog_entry *e, char *buf, size_t n)
 	json_object_object_add(o, "action", json_object_new_string(e->action));
 	json_object_object_add(o, "target", json_object_new_string(e->target));
 	json_object_object_add(o, "sql", json_object_new_string(e->sql));
-	json_object_object_add(o, "duration_s",
-			       isnan(e->duration) ? NULL : json_object_new_double(round(e->duration * 1000) / 1000));
+	char dur[32];
+	snprintf(dur, sizeof dur, "%.3f", e->duration);
+	json_object_object_add(o, "duration_s", isnan(e->duration) ? NULL : json_object_new_double_s(e->duration, dur));
 	json_object_object_add(o, "result", json_object_new_string(e->result));
 	snprintf(buf, n, "%s", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);

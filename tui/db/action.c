@@ -911,7 +911,10 @@ static void finish(struct action_runner *r, const char *event, const char *how)
 		snprintf(sizes, sizeof sizes, ", %s -> %s", fmt_bytes(bb, sizeof bb, b), fmt_bytes(ab, sizeof ab, a));
 	int skipped = 0;
 	for (int i = 0; i < r->plan.nsteps; i++)
-		skipped += r->plan.steps[i].state == STEP_SKIPPED;
+		if (r->plan.steps[i].state == STEP_SKIPPED) {
+			skipped++;
+			log_event(r, "skip", r->plan.steps[i].shown, NAN, "skipped by the operator: not run");
+		}
 	set_msg(r, "%s %s: %s, %d/%d steps done%s%s%.0d%s in %.1f s", r->plan.title, r->plan.target, how, done,
 		total, sizes, skipped ? ", " : "", skipped, skipped ? " skipped" : "", ev_time() - r->run_started);
 	r->state = AST_DONE;

@@ -164,7 +164,16 @@ const char *const action_sql_maintenance_plan =
 	"   JOIN timescaledb_information.jobs j ON j.proc_name = 'policy_refresh_continuous_aggregate' "
 	"    AND (j.config->>'mat_hypertable_id')::int = ca.mat_hypertable_id "
 	"   LEFT JOIN _timescaledb_catalog.continuous_aggs_watermark w ON w.mat_hypertable_id = ca.mat_hypertable_id "
-	"   WHERE pg_catalog.pg_has_role(c.relowner, 'USAGE') AND CASE "
+	"   WHERE pg_catalog.pg_has_role(c.relowner, 'USAGE') "
+	/* only when the raw table has data beyond the watermark: otherwise a
+	 * refresh cannot move it */
+	"   AND EXISTS (SELECT 1 FROM _timescaledb_catalog.chunk k "
+	"     JOIN _timescaledb_catalog.chunk_constraint cc ON cc.chunk_id = k.id "
+	"     JOIN _timescaledb_catalog.dimension_slice ds ON ds.id = cc.dimension_slice_id "
+	"     JOIN _timescaledb_catalog.dimension d ON d.id = ds.dimension_id AND d.interval_length IS NOT NULL "
+	"     WHERE k.hypertable_id = ca.raw_hypertable_id "
+	"       AND ds.range_end > coalesce(w.watermark, -9223372036854775807)) "
+	"   AND CASE "
 	"     WHEN coalesce(j.config->>'end_offset', '0') ~ '^-?[0-9]+$' "
 	"       OR coalesce(j.config->>'start_offset', '') ~ '^-?[0-9]+$' THEN false "
 	"     WHEN w.watermark IS NULL OR w.watermark <= -210866803200000000 THEN true "
