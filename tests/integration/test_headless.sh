@@ -94,16 +94,49 @@ DB=${TSDBTOP_TSDB:-}
 if [ -z "$DB" ]; then nok "TSDBTOP_TSDB is set"; exit 1; fi
 q() { psql -X -At -v ON_ERROR_STOP=1 "$DB" -c "$1"; }
 
+# Objects of our own (whatever earlier tests did to the fixture): a hypertable
+# with 20 days of data, a compression policy (2 days: a backlog), a retention
+# policy (10 days: chunks past it), an aggregate refreshed up to 5 days ago
+# (stale), and a hypertable whose name holds ESC and a newline.
+if psql -X -q -v ON_ERROR_STOP=1 "$DB" >"$T/setup.log" 2>&1 <<'SQL'
+SET client_min_messages = warning;
+DROP SCHEMA IF EXISTS headless_test CASCADE;
+CREATE SCHEMA headless_test;
+CREATE TABLE headless_test.readings (ts timestamptz NOT NULL, dev int NOT NULL, v float8);
+SELECT create_hypertable('headless_test.readings', by_range('ts', interval '1 day'));
+ALTER TABLE headless_test.readings SET (timescaledb.compress, timescaledb.compress_segmentby = 'dev');
+INSERT INTO headless_test.readings SELECT t, 1, 1 FROM generate_series(now() - interval '20 days', now(), interval '1 hour') t;
+SELECT add_compression_policy('headless_test.readings', interval '2 days');
+SELECT add_retention_policy('headless_test.readings', interval '10 days');
+CREATE MATERIALIZED VIEW headless_test.readings_hourly WITH (timescaledb.continuous) AS
+  SELECT time_bucket('1 hour', ts) AS bucket, dev, avg(v) AS v FROM headless_test.readings GROUP BY 1, 2 WITH NO DATA;
+SELECT add_continuous_aggregate_policy('headless_test.readings_hourly', start_offset => interval '3 days',
+  end_offset => interval '1 hour', schedule_interval => interval '30 minutes');
+CALL refresh_continuous_aggregate('headless_test.readings_hourly', now() - interval '15 days', now() - interval '5 days');
+SELECT format('CREATE TABLE headless_test.%I (ts timestamptz NOT NULL)', E'evil\x1b[31m\nname') \gexec
+SELECT create_hypertable(format('headless_test.%I', E'evil\x1b[31m\nname')::regclass, by_range('ts'));
+SQL
+then ok "test objects created (schema headless_test)"
+else nok "test objects created (schema headless_test)" "$(cat "$T/setup.log")"; exit 1
+fi
+trap 'q "DROP SCHEMA IF EXISTS headless_test CASCADE" >/dev/null 2>&1; rm -rf "$T"' EXIT
+
 run "$BIN" --once "$DB"
 check "--once text: exit 0, nothing on stderr" [ "$RC" -eq 0 ] && [ ! -s "$T/err" ]
 for title in "Chunks" "Compression" "Compression jobs" "Retention" "Continuous aggregates" "Cache"; do
   check "--once text has pane '$title'" grep -q "^== $title (ok" "$T/out"
 done
+n=$(q "SELECT count(*) FROM show_chunks('headless_test.readings')")
+check "--once text: our hypertable's chunk count ($n) is on its row" \
+  grep -q "^OK   headless_test.readings  *$n " "$T/out"
 n=$(q "SELECT count(*) FROM show_chunks('\"Odd Schema\".\"Sensor \"\"Data\"\" %s\"')")
-check "--once text: the fixture hypertable's chunk count ($n) is on its row" \
-  grep -q "^OK   Odd Schema.Sensor \"Data\" %s  *$n " "$T/out"
+check "--once text: the fixture's quoted name with its chunk count ($n)" \
+  grep -q "^[A-Z]*  *Odd Schema.Sensor \"Data\" %s  *$n " "$T/out"
 check "--once text: the stale aggregate is marked CRIT with why" \
-  grep -q '^CRIT Odd Schema.hourly "view" .*lag .*promised' "$T/out"
+  grep -q '^CRIT headless_test.readings_hourly .*stale .*lag .*promised' "$T/out"
+no_esc() { ! grep -q "$(printf '\033')" "$T/out"; }
+check "--once text: a name with ESC and newline is sanitised" \
+  no_esc && grep -q '^OK   headless_test.evil?\[31m?name ' "$T/out"
 
 run "$BIN" --once --json "$DB"
 cp "$T/out" "$T/once.json"
@@ -124,6 +157,7 @@ for p in d["panes"].values():
 python3 -c '
 import json,sys
 for r in json.load(open(sys.argv[1]))["panes"]["chunks"]["rows"]:
+    if "\n" in r["name"]: continue
     print("%s\t%s\t%d" % (r["schema"], r["name"], r["chunks"]))' "$T/once.json" >"$T/chunks.tsv"
 bad=0; rows=0
 while IFS="$(printf '\t')" read -r s n c; do
@@ -134,7 +168,7 @@ SQL
 )
   [ "$real" = "$c" ] || { bad=$((bad + 1)); echo "# $s.$n: json $c, show_chunks $real"; }
 done <"$T/chunks.tsv"
-check "--once --json: chunks per hypertable = show_chunks for all $rows hypertables" [ "$bad" -eq 0 ] && [ "$rows" -ge 9 ]
+check "--once --json: chunks per hypertable = show_chunks for all $rows hypertables" [ "$bad" -eq 0 ] && [ "$rows" -ge 10 ]
 # retention drop counts = show_chunks(older_than => now() - drop_after)
 python3 -c '
 import json,sys
@@ -154,11 +188,13 @@ SQL
 done <"$T/ret.tsv"
 check "--once --json: retention drop counts = show_chunks(older_than) for all $rows policies" \
   [ "$bad" -eq 0 ] && [ "$rows" -eq "$(q "SELECT count(*) FROM timescaledb_information.jobs WHERE proc_name = 'policy_retention'")" ] && [ "$dropping" -ge 1 ]
-check "--once --json: quoted names come back exactly (json-c escaping)" py '
+check "--once --json: names come back exactly (json-c escaping: quotes, ESC, newline)" py '
 import json,sys
 d=json.load(open(sys.argv[1]))
-assert any(r["schema"]=="Odd Schema" and r["name"]=="Sensor \"Data\" %s" for r in d["panes"]["chunks"]["rows"])
-assert any(r["name"]=="hourly \"view\"" and r["state"]=="stale" and r["health"]=="critical" for r in d["panes"]["caggs"]["rows"])
+rows=d["panes"]["chunks"]["rows"]
+assert any(r["schema"]=="Odd Schema" and r["name"]=="Sensor \"Data\" %s" for r in rows)
+assert any(r["schema"]=="headless_test" and r["name"]=="evil\x1b[31m\nname" for r in rows)
+assert any(r["name"]=="readings_hourly" and r["state"]=="stale" and r["health"]=="critical" for r in d["panes"]["caggs"]["rows"])
 '
 jobs=$(q "SELECT count(*) FROM timescaledb_information.jobs")
 check "--once --json: one jobs row per job ($jobs), scheduler not running" py "
@@ -166,6 +202,9 @@ import json,sys
 d=json.load(open(sys.argv[1]))['panes']['jobs']
 assert len(d['rows'])==$jobs and d['scheduler']['known'] and d['scheduler']['running'] is False
 "
+# the largest compression backlog, for thresholds around it
+B=$(python3 -c 'import json,sys; print(max(r["backlog"] or 0 for r in json.load(open(sys.argv[1]))["panes"]["compression"]["rows"]))' "$T/once.json")
+check "--once --json: our hypertable has a compression backlog (max $B)" [ "$B" -ge 10 ]
 
 run "$BIN" --once --pane retention "$DB"
 check "--once --pane retention: only that pane" \
@@ -175,39 +214,23 @@ check "--once --json --pane caggs: only that pane" [ "$RC" -eq 0 ] && py '
 import json,sys
 d=json.load(open(sys.argv[1])); assert list(d["panes"])==["caggs"] and d["version"]==1'
 
-# Names with control characters: sanitised in text, exact in JSON.
-psql -X -q -v ON_ERROR_STOP=1 "$DB" >/dev/null <<'SQL'
-SET client_min_messages = warning;
-CREATE SCHEMA IF NOT EXISTS headless_test;
-SELECT format('CREATE TABLE IF NOT EXISTS headless_test.%I (ts timestamptz NOT NULL)', E'evil\x1b[31m\nname') \gexec
-SELECT create_hypertable(format('headless_test.%I', E'evil\x1b[31m\nname')::regclass, by_range('ts'), if_not_exists => true);
-SQL
-run "$BIN" --once --pane chunks "$DB"
-check "--once text: a name with ESC and newline is sanitised" \
-  [ "$RC" -eq 0 ] && ! grep -q "$(printf '\033')" "$T/out" && grep -q '^OK   headless_test.evil?\[31m?name ' "$T/out"
-run "$BIN" --once --json --pane chunks "$DB"
-check "--once --json: the same name round-trips exactly" py '
-import json,sys
-d=json.load(open(sys.argv[1]))
-assert any(r["name"]=="evil\x1b[31m\nname" for r in d["panes"]["chunks"]["rows"])'
-q "DROP SCHEMA headless_test CASCADE" >/dev/null 2>&1
-
 # ---- check: one scenario per status ----------------------------------------------------
 run "$BIN" check --only update "$DB"
 check "check OK (0): --only update" [ "$RC" -eq 0 ] && grep -q '^TSDBTOP OK - update: TimescaleDB .* is current | update_pending=0;;;0;1$' "$T/out"
-run "$BIN" check --only backlog --warn backlog=20 --crit backlog=30 "$DB"
+run "$BIN" check --only backlog --warn backlog=$((B + 1)) --crit backlog=$((B + 2)) "$DB"
 check "check OK (0): --only backlog with thresholds above the backlog" [ "$RC" -eq 0 ] && grep -q '^TSDBTOP OK - backlog: ' "$T/out"
-run "$BIN" check --only backlog "$DB"
-check "check WARNING (1): --only backlog, default thresholds, perfdata" \
-  [ "$RC" -eq 1 ] && grep -q '^TSDBTOP WARNING - backlog: [0-9]* chunks not compressed on Odd Schema.Sensor "Data" %s .*| backlog=[0-9]*;1;50;0 backlog_total=[0-9]*;;;0$' "$T/out"
-run "$BIN" check --only backlog --warn backlog=2 --crit backlog=5 "$DB"
-check "check CRITICAL (2): --only backlog --crit backlog=5" [ "$RC" -eq 2 ] && grep -q '^TSDBTOP CRITICAL - backlog: .*| backlog=[0-9]*;2;5;0' "$T/out"
+run "$BIN" check --only backlog --warn backlog=1 --crit backlog=$((B + 1)) "$DB"
+check "check WARNING (1): --only backlog --warn backlog=1, perfdata" \
+  [ "$RC" -eq 1 ] && grep -q "^TSDBTOP WARNING - backlog: $B chunks not compressed on .*| backlog=$B;1;$((B + 1));0 backlog_total=[0-9]*;;;0\$" "$T/out"
+run "$BIN" check --only backlog --warn backlog=2 --crit backlog=$B "$DB"
+check "check CRITICAL (2): --only backlog --crit backlog=$B" [ "$RC" -eq 2 ] && grep -q "^TSDBTOP CRITICAL - backlog: .*| backlog=$B;2;$B;0" "$T/out"
 run "$BIN" check --only cagg "$DB"
-check "check CRITICAL (2): --only cagg (the fixture's stale aggregate)" [ "$RC" -eq 2 ] && grep -q '^TSDBTOP CRITICAL - cagg: .*hourly "view": lag' "$T/out"
+check "check CRITICAL (2): --only cagg (our stale aggregate)" [ "$RC" -eq 2 ] && grep -q '^TSDBTOP CRITICAL - cagg: .*readings_hourly: lag' "$T/out"
 run "$BIN" check --only cagg --warn lag=1000 --crit lag=2000 "$DB"
 check "check OK (0): --only cagg with lag thresholds above the lag" [ "$RC" -eq 0 ]
-run "$BIN" check --only jobs "$DB"
-check "check WARNING (1): --only jobs (a paused job)" [ "$RC" -eq 1 ] && grep -q '^TSDBTOP WARNING - jobs: 1 job paused' "$T/out"
+q "SELECT alter_job(job_id, scheduled => false) FROM timescaledb_information.jobs WHERE hypertable_schema = 'headless_test' AND proc_name = 'policy_compression'" >/dev/null
+run "$BIN" check --only jobs --warn failures=1000 --crit failures=1000 "$DB"
+check "check WARNING (1): --only jobs (a paused job)" [ "$RC" -eq 1 ] && grep -q '^TSDBTOP WARNING - jobs: [0-9]* jobs\{0,1\} paused' "$T/out"
 run "$BIN" check --only scheduler "$DB"
 check "check CRITICAL (2): --only scheduler (no background workers, jobs scheduled)" \
   [ "$RC" -eq 2 ] && grep -q '^TSDBTOP CRITICAL - scheduler: scheduler not running' "$T/out"
@@ -236,49 +259,72 @@ d=json.load(open(sys.argv[1]))
 assert len(d['jobs'])==$jobs
 assert sum(1 for j in d['jobs'] if not j['scheduled'])==$(q 'SELECT count(*) FROM timescaledb_information.jobs WHERE NOT scheduled')
 "
+run "$BIN" jobs "$DB"
+check "jobs text: the paused job is listed as paused" [ "$RC" -eq 0 ] && grep -q '^WARN .* policy_compression  *headless_test.readings .* paused ' "$T/out"
 run "$BIN" health "$DB"
 check "health: exit 0, counts line, the critical aggregate listed" \
-  [ "$RC" -eq 0 ] && grep -q '^health: [0-9]* ok, [0-9]* warning, [0-9]* critical$' "$T/out" && grep -q '^critical *caggs *Odd Schema.hourly "view"' "$T/out"
+  [ "$RC" -eq 0 ] && grep -q '^health: [0-9]* ok, [0-9]* warning, [0-9]* critical$' "$T/out" && grep -q '^critical *caggs *headless_test.readings_hourly' "$T/out"
+run "$BIN" health --json "$DB"
+check "health --json: problems with pane, name, health, why" [ "$RC" -eq 0 ] && py '
+import json,sys
+d=json.load(open(sys.argv[1]))
+assert any(p["pane"]=="caggs" and p["name"]=="readings_hourly" and p["health"]=="critical" and p["why"] for p in d["problems"])
+assert d["health"]["critical"]>=1'
 
-T_MH=factory_telemetry.metric_hist
-drop_after() { q "SELECT config->>'drop_after' FROM timescaledb_information.jobs WHERE proc_name = 'policy_retention' AND hypertable_schema = 'factory_telemetry' AND hypertable_name = 'metric_hist'"; }
-scheduled() { q "SELECT scheduled FROM timescaledb_information.jobs WHERE proc_name = 'policy_retention' AND hypertable_schema = 'factory_telemetry' AND hypertable_name = 'metric_hist'"; }
+TBL=headless_test.readings
+drop_after() { q "SELECT config->>'drop_after' FROM timescaledb_information.jobs WHERE proc_name = 'policy_retention' AND hypertable_schema = 'headless_test' AND hypertable_name = 'readings'"; }
+scheduled() { q "SELECT scheduled FROM timescaledb_information.jobs WHERE proc_name = 'policy_retention' AND hypertable_schema = 'headless_test' AND hypertable_name = 'readings'"; }
 before=$(drop_after)
-run "$BIN" retention $T_MH --set 120d --dry-run "$DB"
+run "$BIN" retention $TBL --set 120d --dry-run "$DB"
 check "retention --dry-run: prints the SQL with \$1::regclass, changes nothing" \
   [ "$RC" -eq 0 ] && grep -q 'alter_job' "$T/out" && grep -q '\$1::regclass' "$T/out" && [ "$(drop_after)" = "$before" ]
-run "$BIN" retention $T_MH --set 120d "$DB"
+run "$BIN" retention $TBL --set 120d "$DB"
 check "retention --set 120d: drop_after is now 120 days" [ "$RC" -eq 0 ] && [ "$(drop_after)" = "120 days" ] && grep -q "drop_after $before -> 120 days" "$T/out"
-run "$BIN" retention $T_MH --disable --json "$DB"
+run "$BIN" --once --json --pane retention "$DB"
+check "retention --set: --once shows the new drop_after, nothing to drop any more" py '
+import json,sys
+r=[r for r in json.load(open(sys.argv[1]))["panes"]["retention"]["rows"] if r["schema"]=="headless_test"][0]
+assert r["drop_after"]=="120 days" and r["drop_count"]==0, r'
+run "$BIN" retention $TBL --disable --json "$DB"
 check "retention --disable --json: job paused" [ "$RC" -eq 0 ] && [ "$(scheduled)" = f ] && py '
 import json,sys
 d=json.load(open(sys.argv[1])); assert d["scheduled"] is False and d["scheduled_before"] is True and d["version"]==1'
-run "$BIN" retention $T_MH --enable "$DB"
+run "$BIN" retention $TBL --disable --dry-run --json "$DB"
+check "retention --enable --dry-run --json: sql and params, still paused" [ "$RC" -eq 0 ] && [ "$(scheduled)" = f ] && py '
+import json,sys
+d=json.load(open(sys.argv[1])); assert d["dry_run"] is True and "alter_job" in d["sql"] and d["params"]==["headless_test.readings","false"]'
+run "$BIN" retention $TBL --enable "$DB"
 check "retention --enable: job scheduled again" [ "$RC" -eq 0 ] && [ "$(scheduled)" = t ]
-run "$BIN" retention $T_MH --set "$before" "$DB"
+run "$BIN" retention $TBL --set "$before" "$DB"
 check "retention --set back to $before" [ "$RC" -eq 0 ] && [ "$(drop_after)" = "$before" ]
-run "$BIN" retention factory_telemetry.no_such_table --set 1d "$DB"
+run "$BIN" retention headless_test.no_such_table --set 1d "$DB"
 check "retention, unknown table: exit 1, one line, nothing changed" [ "$RC" -eq 1 ] && one_err_line && [ "$(drop_after)" = "$before" ]
 run "$BIN" retention factory_telemetry.equipment --disable "$DB"
 check "retention, table without a policy: exit 1, one line" [ "$RC" -eq 1 ] && one_err_line && grep -q 'has no retention policy' "$T/err"
-run "$BIN" retention '"Odd Schema".counters' --set 1d "$DB"
-check "retention on a table without policy (integer time fixture): exit 1, one line" [ "$RC" -eq 1 ] && one_err_line
+run "$BIN" retention $TBL --set '3 fortnights' "$DB"
+check "retention --set malformed: exit 2, one line, nothing changed" [ "$RC" -eq 2 ] && one_err_line && [ "$(drop_after)" = "$before" ]
 
-CAGG='"Odd Schema"."hourly ""view"""'
-wm() { q "SELECT _timescaledb_functions.cagg_watermark(mat_hypertable_id) FROM _timescaledb_catalog.continuous_agg WHERE user_view_schema = 'Odd Schema' AND user_view_name = 'hourly \"view\"'"; }
+CAGG=headless_test.readings_hourly
+wm() { q "SELECT _timescaledb_functions.cagg_watermark(mat_hypertable_id) FROM _timescaledb_catalog.continuous_agg WHERE user_view_schema = 'headless_test' AND user_view_name = 'readings_hourly'"; }
 w0=$(wm)
-run "$BIN" refresh "$CAGG" --from "$(q "SELECT now() - interval '3 days'")" --dry-run "$DB"
+FROM=$(q "SELECT now() - interval '3 days'")
+run "$BIN" refresh "$CAGG" --from "$FROM" --dry-run "$DB"
 check "refresh --dry-run: prints CALL refresh_continuous_aggregate, watermark unchanged" \
   [ "$RC" -eq 0 ] && grep -q '^CALL refresh_continuous_aggregate(\$1::regclass, \$2::timestamptz, \$3::timestamptz);$' "$T/out" && [ "$(wm)" = "$w0" ]
 run "$BIN" refresh "$CAGG" --from yesterdayish "$DB"
 check "refresh with a malformed timestamp: exit 2, one line, watermark unchanged" [ "$RC" -eq 2 ] && one_err_line && [ "$(wm)" = "$w0" ]
-run "$BIN" refresh factory_telemetry.metric_hist "$DB"
+run "$BIN" refresh "$TBL" "$DB"
 check "refresh of a hypertable: exit 1, one line: not a continuous aggregate" [ "$RC" -eq 1 ] && one_err_line && grep -q 'is not a continuous aggregate' "$T/err"
-run "$BIN" refresh "$CAGG" --from "$(q "SELECT now() - interval '3 days'")" --json "$DB"
+run "$BIN" refresh headless_test.nope "$DB"
+check "refresh of an unknown name: exit 1, one line" [ "$RC" -eq 1 ] && one_err_line
+run "$BIN" refresh "$CAGG" --from "$FROM" --json "$DB"
 check "refresh: exit 0, the watermark moved forward" [ "$RC" -eq 0 ] && [ "$(wm)" -gt "$w0" ] && py '
 import json,sys
-d=json.load(open(sys.argv[1])); assert d["cagg"]=="\"Odd Schema\".\"hourly \"\"view\"\"\"" and d["window_end"] is None'
-run "$BIN" check --only cagg "$DB"
-check "check --only cagg after the refresh: no longer CRITICAL" [ "$RC" -ne 2 ] && [ "$RC" -ne 3 ]
+d=json.load(open(sys.argv[1])); assert d["cagg"]=="headless_test.readings_hourly" and d["window_end"] is None'
+run "$BIN" --once --json --pane caggs "$DB"
+check "after the refresh our aggregate is no longer stale" [ "$RC" -eq 0 ] && py '
+import json,sys
+r=[r for r in json.load(open(sys.argv[1]))["panes"]["caggs"]["rows"] if r["name"]=="readings_hourly"][0]
+assert r["state"]!="stale", r'
 
 [ "$FAILS" -eq 0 ]
