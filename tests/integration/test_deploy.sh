@@ -88,6 +88,14 @@ run "$BIN" deploy --env production --yes "$DB"
 check "deploy again (production --yes): idempotent, 8 steps ok" \
   [ "$RC" -eq 0 ] && [ "$(grep -c ' ... ok (' "$T/out")" -eq 8 ] && grep -q 'environment production' "$T/out"
 
+# A policy changed at run time is left alone and the step's WARNING is shown.
+q "SELECT alter_job(job_id, config => jsonb_set(config, '{drop_after}', '\"100 days\"')) FROM timescaledb_information.jobs
+   WHERE proc_name = 'policy_retention' AND hypertable_schema = 'factory_telemetry' AND hypertable_name = 'metric_hist'" >/dev/null
+run "$BIN" deploy --from-step 5 "$DB"
+check "deploy shows a step's server WARNING under its line; the changed policy is left alone" \
+  [ "$RC" -eq 0 ] && grep -A9 '^step 5/8 retention ... ok' "$T/out" | grep -q '^    WARNING:  factory_telemetry.metric_hist: retention drop_after = 100 days (declared 90 days); left unchanged$' &&
+  [ "$(q "SELECT config->>'drop_after' FROM timescaledb_information.jobs WHERE proc_name = 'policy_retention' AND hypertable_name = 'metric_hist'")" = "100 days" ]
+
 # Validation catches a layer that is not as declared.
 q "SELECT remove_retention_policy('factory_telemetry.metric_hist')" >/dev/null
 run "$BIN" deploy --from-step 8 "$DB"

@@ -453,6 +453,24 @@ static int preflight(struct hl_session *h, double timeout)
 	return rc;
 }
 
+/* Server WARNINGs of a step, shown under its line as sql/deploy.sh does. */
+struct notices {
+	char buf[8192];
+	size_t len;
+};
+
+static void collect_notice(const char *msg, void *ud)
+{
+	struct notices *n = ud;
+	char clean[1024];
+	sanitize_text(clean, sizeof clean, msg);
+	if (n->len < sizeof n->buf) {
+		int w = snprintf(n->buf + n->len, sizeof n->buf - n->len, "    %s\n", clean);
+		if (w > 0)
+			n->len += (size_t)w < sizeof n->buf - n->len ? (size_t)w : sizeof n->buf - n->len - 1;
+	}
+}
+
 static int run_step(struct hl_session *h, const char *path, int i, int total, double timeout, bool tty)
 {
 	char name[128];
@@ -479,6 +497,9 @@ static int run_step(struct hl_session *h, const char *path, int i, int total, do
 	PGresult *r = NULL;
 	struct conn_error e;
 	int rc = 0, failed_at = -1;
+	struct notices *nb = calloc(1, sizeof *nb);
+	if (nb)
+		hl_on_notice(h, collect_notice, nb);
 	if (hl_exec(h, "BEGIN", 0, NULL, timeout, &r, &e) != 0)
 		failed_at = 0;
 	PQclear(r);
@@ -499,8 +520,11 @@ static int run_step(struct hl_session *h, const char *path, int i, int total, do
 	PQclear(r);
 	if (tty)
 		printf("\rstep %d/%d %s ... ", i, total, name);
+	hl_on_notice(h, NULL, NULL);
 	if (failed_at < 0) {
 		printf("ok (%.1f s, %d statements)%s\n", now_mono() - t0, n, tty ? "      " : "");
+		if (nb && nb->len)
+			fputs(nb->buf, stdout);
 	} else {
 		struct conn_error e2;
 		if (hl_exec(h, "ROLLBACK", 0, NULL, timeout, &r, &e2) == 0)
@@ -518,6 +542,7 @@ static int run_step(struct hl_session *h, const char *path, int i, int total, do
 		fprintf(stderr, "tsdbtop deploy: fix it and resume with: tsdbtop deploy --from-step %d\n", i);
 		rc = 1;
 	}
+	free(nb);
 	sql_stmts_free(st, n);
 	return rc;
 }

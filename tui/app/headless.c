@@ -146,6 +146,8 @@ struct hl_session {
 	struct session s;
 	bool probed, failed, timed_out;
 	char err[512];
+	void (*notice)(const char *msg, void *ud);
+	void *notice_ud;
 };
 
 static struct conn *ses_conn(void *o) { return ((struct session *)o)->conn; }
@@ -260,6 +262,30 @@ int hl_exec(struct hl_session *h, const char *sql, int nparams, const char *cons
 		return -1;
 	*out = w.res;
 	return 0;
+}
+
+static void notice_rx(void *arg, const PGresult *res)
+{
+	struct hl_session *h = arg;
+	if (!h->notice)
+		return;
+	const char *sev = PQresultErrorField(res, PG_DIAG_SEVERITY);
+	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	char line[1024];
+	snprintf(line, sizeof line, "%s:  %s", sev ? sev : "NOTICE", msg ? msg : "");
+	h->notice(line, h->notice_ud);
+}
+
+/* The session has no notice callback of its own (the console's status line
+ * is the only consumer); headless runs never reconnect, so the receiver set
+ * here stays on this PGconn. */
+void hl_on_notice(struct hl_session *h, void (*fn)(const char *msg, void *ud), void *ud)
+{
+	h->notice = fn;
+	h->notice_ud = ud;
+	struct pg_conn *pg = conn_pg(h->s.conn);
+	if (pg)
+		PQsetNoticeReceiver(pg, notice_rx, h);
 }
 
 void hl_close(struct hl_session *h)
