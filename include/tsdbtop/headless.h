@@ -35,6 +35,9 @@ const struct server_info *hl_info(const struct hl_session *h);
  * (PQclear it). On failure returns -1 with err filled. */
 int hl_exec(struct hl_session *h, const char *sql, int nparams, const char *const *params,
 	    double timeout, struct pg_result **out, struct conn_error *err);
+/* The TimescaleDB API schema (from the probe) quoted as an identifier
+ * (PQescapeIdentifier) into buf, e.g. "public"; buf empty when unknown. */
+void hl_ts_schema(struct hl_session *h, char *buf, size_t n);
 /* Server notices and warnings of the statements that follow ("WARNING:  ..."
  * without the trailing newline); NULL fn drops them again. */
 void hl_on_notice(struct hl_session *h, void (*fn)(const char *msg, void *ud), void *ud);

@@ -276,8 +276,8 @@ drop_after() { q "SELECT config->>'drop_after' FROM timescaledb_information.jobs
 scheduled() { q "SELECT scheduled FROM timescaledb_information.jobs WHERE proc_name = 'policy_retention' AND hypertable_schema = 'headless_test' AND hypertable_name = 'readings'"; }
 before=$(drop_after)
 run "$BIN" retention $TBL --set 120d --dry-run "$DB"
-check "retention --dry-run: prints the SQL with \$1::regclass, changes nothing" \
-  [ "$RC" -eq 0 ] && grep -q 'alter_job' "$T/out" && grep -q '\$1::regclass' "$T/out" && [ "$(drop_after)" = "$before" ]
+check "retention --dry-run: prints the SQL (schema-qualified alter_job, \$1::regclass), changes nothing" \
+  [ "$RC" -eq 0 ] && grep -q '"public".alter_job' "$T/out" && grep -q '\$1::regclass' "$T/out" && [ "$(drop_after)" = "$before" ]
 run "$BIN" retention $TBL --set 120d "$DB"
 check "retention --set 120d: drop_after is now 120 days" [ "$RC" -eq 0 ] && [ "$(drop_after)" = "120 days" ] && grep -q "drop_after $before -> 120 days" "$T/out"
 run "$BIN" --once --json --pane retention "$DB"
@@ -310,7 +310,7 @@ w0=$(wm)
 FROM=$(q "SELECT now() - interval '3 days'")
 run "$BIN" refresh "$CAGG" --from "$FROM" --dry-run "$DB"
 check "refresh --dry-run: prints CALL refresh_continuous_aggregate, watermark unchanged" \
-  [ "$RC" -eq 0 ] && grep -q '^CALL refresh_continuous_aggregate(\$1::regclass, \$2::timestamptz, \$3::timestamptz);$' "$T/out" && [ "$(wm)" = "$w0" ]
+  [ "$RC" -eq 0 ] && grep -q '^CALL "public".refresh_continuous_aggregate(\$1::regclass, \$2::timestamptz, \$3::timestamptz);$' "$T/out" && [ "$(wm)" = "$w0" ]
 run "$BIN" refresh "$CAGG" --from yesterdayish "$DB"
 check "refresh with a malformed timestamp: exit 2, one line, watermark unchanged" [ "$RC" -eq 2 ] && one_err_line && [ "$(wm)" = "$w0" ]
 run "$BIN" refresh "$TBL" "$DB"

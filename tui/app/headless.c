@@ -264,6 +264,15 @@ int hl_exec(struct hl_session *h, const char *sql, int nparams, const char *cons
 	return 0;
 }
 
+void hl_ts_schema(struct hl_session *h, char *buf, size_t n)
+{
+	struct pg_conn *pg = conn_pg(h->s.conn);
+	const char *schema = h->s.info.ts_schema;
+	char *q = pg && schema[0] ? PQescapeIdentifier(pg, schema, strlen(schema)) : NULL;
+	snprintf(buf, n, "%s", q ? q : "");
+	PQfreemem(q);
+}
+
 static void notice_rx(void *arg, const PGresult *res)
 {
 	struct hl_session *h = arg;

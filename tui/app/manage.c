@@ -485,7 +485,7 @@ static const char ret_set_sql[] =
 	" FROM timescaledb_information.jobs j"
 	" JOIN pg_catalog.pg_class c ON c.oid = $1::regclass"
 	" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-	" CROSS JOIN LATERAL alter_job(j.job_id,"
+	" CROSS JOIN LATERAL %s.alter_job(j.job_id,"
 	"   config => jsonb_set(j.config, '{drop_after}', to_jsonb($2::interval::text))) a"
 	" WHERE j.proc_name = 'policy_retention' AND j.hypertable_schema = n.nspname"
 	" AND j.hypertable_name = c.relname";
@@ -495,7 +495,7 @@ static const char ret_sched_sql[] =
 	" FROM timescaledb_information.jobs j"
 	" JOIN pg_catalog.pg_class c ON c.oid = $1::regclass"
 	" JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-	" CROSS JOIN LATERAL alter_job(j.job_id, scheduled => $2::boolean) a"
+	" CROSS JOIN LATERAL %s.alter_job(j.job_id, scheduled => $2::boolean) a"
 	" WHERE j.proc_name = 'policy_retention' AND j.hypertable_schema = n.nspname"
 	" AND j.hypertable_name = c.relname";
 
@@ -585,7 +585,10 @@ int cmd_retention(int argc, char **argv)
 		rc = HL_EXIT_FAILED;
 		goto out;
 	}
-	const char *sql = r.set ? ret_set_sql : ret_sched_sql;
+	/* The API schema is spliced only as PQescapeIdentifier quoted it. */
+	char ts[160], sql[2048];
+	hl_ts_schema(h, ts, sizeof ts);
+	snprintf(sql, sizeof sql, r.set ? ret_set_sql : ret_sched_sql, ts[0] ? ts : "public");
 	const char *p2[] = { table, r.set ? r.set : (r.enable ? "true" : "false") };
 	char qual[300], before[64];
 	sanitize_text(qual, sizeof qual, PQgetvalue(look, 0, 4));
@@ -663,7 +666,7 @@ static const char refresh_lookup_sql[] =
 	" WHERE c.oid = $1::regclass";
 
 static const char refresh_sql[] =
-	"CALL refresh_continuous_aggregate($1::regclass, $2::timestamptz, $3::timestamptz)";
+	"CALL %s.refresh_continuous_aggregate($1::regclass, $2::timestamptz, $3::timestamptz)";
 
 static const struct cli_opt refresh_opts[] = {
 	{ "json", 0, NULL, "one JSON document on stdout" },
@@ -729,7 +732,9 @@ int cmd_refresh(int argc, char **argv)
 		rc = HL_EXIT_FAILED;
 		goto out;
 	}
-	char qual[300], ws[64], we[64];
+	char qual[300], ws[64], we[64], ts[160], sql[512];
+	hl_ts_schema(h, ts, sizeof ts);
+	snprintf(sql, sizeof sql, refresh_sql, ts[0] ? ts : "public");
 	sanitize_text(qual, sizeof qual, PQgetvalue(look, 0, 0));
 	snprintf(ws, sizeof ws, "%s", PQgetisnull(look, 0, 1) ? "open" : PQgetvalue(look, 0, 1));
 	snprintf(we, sizeof we, "%s", PQgetisnull(look, 0, 2) ? "open" : PQgetvalue(look, 0, 2));
@@ -738,19 +743,19 @@ int cmd_refresh(int argc, char **argv)
 			struct json_object *doc = json_doc("refresh"), *ps = json_object_new_array();
 			json_object_object_add(doc, "cagg", json_object_new_string(PQgetvalue(look, 0, 0)));
 			json_object_object_add(doc, "dry_run", json_object_new_boolean(true));
-			json_object_object_add(doc, "sql", json_object_new_string(refresh_sql));
+			json_object_object_add(doc, "sql", json_object_new_string(sql));
 			for (int i = 0; i < 3; i++)
 				json_object_array_add(ps, p[i] ? json_object_new_string(p[i]) : NULL);
 			json_object_object_add(doc, "params", ps);
 			print_json(doc);
 		} else {
 			printf("-- dry run: would refresh %s from %s to %s; nothing changed\n", qual, ws, we);
-			print_sql(refresh_sql, 3, p);
+			print_sql(sql, 3, p);
 		}
 		goto out;
 	}
 	double t0 = now_s();
-	if (hl_exec(h, refresh_sql, 3, p, deadline(&a->o), &res, &e) != 0) {
+	if (hl_exec(h, sql, 3, p, deadline(&a->o), &res, &e) != 0) {
 		rc = report_error("refresh", &e);
 		goto out;
 	}
