@@ -28,12 +28,15 @@ e2e_actions() {
 
   A=act
   start_console $A "$E2E_C" 140 45 --log "$WORK/actions.log"
-  wait_for_gone $A 'waiting for first poll' 90
+  wait_for_text $A 'polled [0-9:]+ UTC' 90 && wait_for_gone $A 'waiting for first poll' 90
   send $A 1 /
   send $A -l metric_hist
   send $A Enter
   wait_for_text $A 'filter: metric_hist' 5
   send $A c
+  if [ "${E2E_DEBUG:-0}" = 1 ]; then
+    for _i in 1 2 3 4 5 6; do sleep 0.5; screen $A | grep -E 'Compress|planning|polled|Filter' | sed 's/^/#   dbg: /'; done
+  fi
   check "c on metric_hist: the dialog shows the SQL with the real chunk names" $A \
     wait_for_text $A "SELECT compress_chunk\\('_timescaledb_internal\\._hyper_[0-9]+_[0-9]+_chunk'::regclass, if_not_compressed => tr" 60
   check "the dialog says what it touches ($backlog chunks past compress_after)" $A \
@@ -52,8 +55,26 @@ e2e_actions() {
   send $A Enter
   check "after confirming, progress appears (N/M chunks)" $A \
     wait_for_text $A 'Compress factory_telemetry\.metric_hist: ([0-9]+/[0-9]+ chunks|done)' 20
-  check "the action finishes: $backlog/$backlog steps done" $A \
-    wait_for_text $A "metric_hist: done, $backlog/$backlog steps done" 180
+  # k stops it: what was done stays done, and the message says how far it got
+  send $A k
+  if wait_for_text $A 'metric_hist: (stopped by the operator[^,]*|done), [0-9]+/[0-9]+ steps done' 60; then
+    got=$(screen $A | sed -nE 's/.*metric_hist: (stopped by the operator[^,]*|done), ([0-9]+)\/[0-9]+ steps done.*/\2/p' | head -1)
+    now=$(e2e_q "SELECT count(*) FROM $_old WHERE k.status & 1 = 1")
+    if [ -n "$got" ] && [ "$now" = $((comp0 + got)) ]; then
+      ok "k stops the action; the server has exactly the $got chunks it reports done"
+    else not_ok "k stops the action; the server has exactly the chunks it reports done (screen '$got', server $comp0 -> '$now')" $A; fi
+    left=$((backlog - got))
+  else
+    not_ok "k stops the action (stopped or done message)" $A
+    left=$backlog
+  fi
+  if [ "$left" -gt 0 ]; then
+    send $A c
+    wait_for_text $A "$left chunks? past compress_after" 60
+    send $A y
+  fi
+  check "compressing the rest finishes: $left/$left steps done" $A \
+    wait_for_text $A "metric_hist: done, $left/$left steps done" 180
   comp1=$(e2e_q "SELECT count(*) FROM $_old WHERE k.status & 1 = 1")
   if [ "$comp1" = $((comp0 + backlog)) ]; then ok "the server has $backlog more compressed chunks ($comp0 -> $comp1)"
   else not_ok "the server has $backlog more compressed chunks ($comp0 -> '$comp1')"; fi
@@ -109,7 +130,7 @@ e2e_actions() {
   fp0=$(e2e_q "SELECT md5(string_agg(k.table_name || k.status, ',' ORDER BY k.id)) FROM _timescaledb_catalog.chunk k")
   R=ro
   start_console $R "$E2E_C" 140 45 --read-only --log "$WORK/ro.log"
-  wait_for_gone $R 'waiting for first poll' 90
+  wait_for_text $R 'polled [0-9:]+ UTC' 90 && wait_for_gone $R 'waiting for first poll' 90
   send $R 1 /
   send $R -l metric_hist
   send $R Enter

@@ -509,6 +509,68 @@ static void test_retention_drops_exactly_listed(void **state)
 	action_runner_free(r);
 }
 
+/* Maintenance: a plan first (analyze stale statistics, refresh lagging
+ * aggregates, compress backlogs), each step skippable. Only the steps on
+ * this test's schema run; the others are skipped (and so untouched). */
+static void test_maintenance_plan_and_skip(void **state)
+{
+	(void)state;
+	struct watch w;
+	struct action_runner *r = runner(&ts_env, &w, false, 0);
+	PGconn *c = ts_env.check;
+	/* fresh data: new chunks never analyzed, and a backlog */
+	exec_ok(c, "CREATE TABLE act.mnt (ts timestamptz NOT NULL, d int NOT NULL, v int);"
+		   "SELECT create_hypertable('act.mnt', by_range('ts', interval '1 day'));"
+		   "ALTER TABLE act.mnt SET (timescaledb.compress, timescaledb.compress_segmentby = 'd');"
+		   "INSERT INTO act.mnt SELECT t, 1, 1 FROM generate_series(now() - interval '5 days', now(), interval '2 hours') t;"
+		   "SELECT add_compression_policy('act.mnt', interval '2 days');");
+	long long never = q1n(c, "SELECT count(*) FROM show_chunks('act.mnt') s JOIN pg_class pc ON pc.oid = s WHERE pc.reltuples < 0", NULL);
+	assert_true(never > 0);
+	struct action_request q;
+	memset(&q, 0, sizeof q);
+	q.kind = ACT_MAINTENANCE;
+	assert_int_equal(plan(r, &w, &q), AST_PLANNED);
+	const struct action_plan *p = action_current(r);
+	int analyze = -1, compress = -1, mine = 0;
+	for (int i = 0; i < p->nsteps; i++) {
+		const struct action_step *s = &p->steps[i];
+		bool ours = strstr(s->shown, "act.mnt") != NULL;
+		if (ours && strstr(s->shown, "ANALYZE act.mnt"))
+			analyze = i;
+		if (ours && strstr(s->shown, "compress_chunk"))
+			compress = i;
+		if (ours)
+			mine++;
+		else
+			action_skip(r, i, true);
+	}
+	assert_true(analyze >= 0);
+	assert_true(compress >= 0);
+	assert_true(analyze < compress);        /* analyze first, compress last */
+	assert_int_equal(mine, 2);
+	assert_non_null(strstr(p->effect, "ANALYZE"));
+	run(r, &w, NULL);
+	int done, total;
+	action_progress(r, &done, &total, NULL, NULL);
+	assert_int_equal(done, 2);
+	assert_int_equal(total, 2);
+	for (int i = 0; i < p->nsteps; i++)
+		assert_int_equal(p->steps[i].state, (i == analyze || i == compress) ? STEP_DONE : STEP_SKIPPED);
+	assert_non_null(strstr(action_message(r), "skipped"));
+	/* analyzed, and the backlog compressed */
+	assert_int_equal(q1n(c, "SELECT count(*) FROM show_chunks('act.mnt', newer_than => now() - interval '2 days') s "
+				"JOIN pg_class pc ON pc.oid = s WHERE pc.reltuples < 0", NULL), 0);
+	assert_int_equal(q1n(c, "SELECT count(*) FROM show_chunks('act.mnt', older_than => interval '2 days') s "
+				"JOIN pg_class pc ON pc.oid = s JOIN _timescaledb_catalog.chunk k ON k.table_name = pc.relname "
+				"WHERE k.status & 1 = 0", NULL), 0);
+	/* a skipped step is in the log */
+	bool skip_logged = false;
+	for (int i = 0; i < actlog_size(action_log(r)); i++)
+		skip_logged |= strcmp(actlog_get(action_log(r), i)->event, "skip") == 0;
+	assert_true(skip_logged);
+	action_runner_free(r);
+}
+
 static void test_bad_targets_refused(void **state)
 {
 	(void)state;
@@ -704,6 +766,7 @@ int main(void)
 		cmocka_unit_test(test_refresh_moves_watermark),
 		cmocka_unit_test(test_jobs_pause_resume_run),
 		cmocka_unit_test(test_retention_drops_exactly_listed),
+		cmocka_unit_test(test_maintenance_plan_and_skip),
 		cmocka_unit_test(test_bad_targets_refused),
 		cmocka_unit_test(test_read_only_refuses_everything),
 		cmocka_unit_test(test_log_file_json_lines),

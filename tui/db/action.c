@@ -1088,9 +1088,11 @@ void action_stop(struct action_runner *r)
 	r->stop_asked = true;
 	r->state = AST_STOPPING;
 	set_msg(r, "stopping %s %s: cancelling the statement in flight", r->plan.title, r->plan.target);
-	struct conn *c = use_conn(r);
-	if (c && r->cur >= 0)
-		conn_cancel(c);
+	/* Cancel only on our own connection: on the monitor's, the statement
+	 * in flight may be a poll query; the stop then takes effect after the
+	 * current step. */
+	if (r->own && !r->used_monitor && r->cur >= 0)
+		conn_cancel(r->own);
 	changed(r);
 }
 

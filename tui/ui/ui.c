@@ -858,6 +858,13 @@ static void act_sync(struct ui *u)
 			ui_notice(u, action_message(r));
 		} else if (st == AST_DONE) {
 			ui_notice(u, action_message(r));
+			if (u->list == LIST_CHUNKS) {   /* show what changed */
+				const struct chunk_list *cl = action_chunks(r);
+				char sch[NAME_LEN], nm[NAME_LEN];
+				snprintf(sch, sizeof sch, "%s", cl->ht_schema);
+				snprintf(nm, sizeof nm, "%s", cl->ht_name);
+				action_list_chunks(r, sch, nm);
+			}
 		} else if (st == AST_RUNNING || st == AST_IDLE) {
 			u->dialog = false;
 			u->typed_mode = TYPED_NONE;
