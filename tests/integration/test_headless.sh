@@ -15,8 +15,8 @@ trap 'rm -rf "$T"' EXIT INT TERM
 FAILS=0
 ok() { echo "ok - $1"; }
 nok() { echo "not ok - $1"; FAILS=$((FAILS + 1)); [ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/#   /'; return 0; }
-# check NAME CONDITION...: ok when the command succeeds
-check() { name=$1; shift; if "$@"; then ok "$name"; else nok "$name"; fi; }
+# verdict STATUS NAME: ok when STATUS (the $? of the condition just run) is 0
+verdict() { if [ "$1" -eq 0 ]; then ok "$2"; else nok "$2" "$(head -c 2000 "$T/out" "$T/err" 2>/dev/null)"; fi; }
 # run: $T/out, $T/err, $RC
 run() { "$@" >"$T/out" 2>"$T/err"; RC=$?; }
 one_err_line() { [ "$(wc -l <"$T/err")" -eq 1 ] && [ ! -s "$T/out" ]; }
@@ -28,63 +28,78 @@ if [ ! -x "$BIN" ]; then nok "binary $BIN exists"; exit 1; fi
 
 # ---- bad input (no server needed) ------------------------------------------------
 run "$BIN" frobnicate
-check "unknown command: exit 2, one line on stderr" [ "$RC" -eq 2 ] && one_err_line
+[ "$RC" -eq 2 ] && one_err_line
+verdict $? "unknown command: exit 2, one line on stderr"
 run "$BIN" --once --bogus
-check "unknown flag: exit 2, one line on stderr" [ "$RC" -eq 2 ] && one_err_line
+[ "$RC" -eq 2 ] && one_err_line
+verdict $? "unknown flag: exit 2, one line on stderr"
 run "$BIN" metrics --bogus
-check "unknown flag of a command: exit 2, one line naming the command" \
-  [ "$RC" -eq 2 ] && one_err_line && grep -q '^tsdbtop metrics: --bogus: unknown option' "$T/err"
+[ "$RC" -eq 2 ] && one_err_line && grep -q '^tsdbtop metrics: --bogus: unknown option' "$T/err"
+verdict $? "unknown flag of a command: exit 2, one line naming the command"
 run "$BIN" --once --pane nope "$DEAD"
-check "--pane unknown: exit 2, one line" [ "$RC" -eq 2 ] && one_err_line
+[ "$RC" -eq 2 ] && one_err_line
+verdict $? "--pane unknown: exit 2, one line"
 run "$BIN" --pane chunks
-check "--pane without --once: exit 2" [ "$RC" -eq 2 ] && one_err_line
+[ "$RC" -eq 2 ] && one_err_line
+verdict $? "--pane without --once: exit 2"
 run "$BIN" check --only nope
-check "check --only unknown: exit 3 (Nagios UNKNOWN), one line" [ "$RC" -eq 3 ] && one_err_line
+[ "$RC" -eq 3 ] && one_err_line
+verdict $? "check --only unknown: exit 3 (Nagios UNKNOWN), one line"
 run "$BIN" check --warn backlog=lots
-check "check --warn malformed: exit 3, one line" [ "$RC" -eq 3 ] && one_err_line
+[ "$RC" -eq 3 ] && one_err_line
+verdict $? "check --warn malformed: exit 3, one line"
 run "$BIN" check --warn backlog=60
-check "check warning above critical: exit 3, one line" [ "$RC" -eq 3 ] && one_err_line
+[ "$RC" -eq 3 ] && one_err_line
+verdict $? "check warning above critical: exit 3, one line"
 run "$BIN" retention some_table --set '12 parsecs'
-check "retention --set malformed interval: exit 2, one line" [ "$RC" -eq 2 ] && one_err_line
+[ "$RC" -eq 2 ] && one_err_line
+verdict $? "retention --set malformed interval: exit 2, one line"
 run "$BIN" retention some_table --enable --disable
-check "retention with two actions: exit 2, one line" [ "$RC" -eq 2 ] && one_err_line
+[ "$RC" -eq 2 ] && one_err_line
+verdict $? "retention with two actions: exit 2, one line"
 run "$BIN" refresh
-check "refresh without an aggregate: exit 2, one line" [ "$RC" -eq 2 ] && one_err_line
+[ "$RC" -eq 2 ] && one_err_line
+verdict $? "refresh without an aggregate: exit 2, one line"
 for c in check health metrics jobs retention refresh; do
   run "$BIN" $c --help
-  check "$c --help: exit 0, usage on stdout" [ "$RC" -eq 0 ] && grep -q "^Usage: tsdbtop $c" "$T/out"
+  [ "$RC" -eq 0 ] && grep -q "^Usage: tsdbtop $c" "$T/out"
+  verdict $? "$c --help: exit 0, usage on stdout"
 done
 run "$BIN" --help
-check "--help lists every command" [ "$RC" -eq 0 ] && grep -q '^  check ' "$T/out" && grep -q '^  retention ' "$T/out"
+[ "$RC" -eq 0 ] && grep -q '^  check ' "$T/out" && grep -q '^  retention ' "$T/out"
+verdict $? "--help lists every command"
 
 # ---- unreachable server ------------------------------------------------------------
 run "$BIN" check "$DEAD"
-check "check, no server: exit 3, TSDBTOP UNKNOWN - cannot connect" \
-  [ "$RC" -eq 3 ] && grep -q '^TSDBTOP UNKNOWN - cannot connect' "$T/out" && [ "$(wc -l <"$T/out")" -eq 1 ]
+[ "$RC" -eq 3 ] && grep -q '^TSDBTOP UNKNOWN - cannot connect' "$T/out" && [ "$(wc -l <"$T/out")" -eq 1 ]
+verdict $? "check, no server: exit 3, TSDBTOP UNKNOWN - cannot connect"
 run "$BIN" --once "$DEAD"
-check "--once, no server: exit 3, one line on stderr" [ "$RC" -eq 3 ] && one_err_line
+[ "$RC" -eq 3 ] && one_err_line
+verdict $? "--once, no server: exit 3, one line on stderr"
 run "$BIN" metrics --json "$DEAD"
-check "metrics, no server: exit 3, one line on stderr" [ "$RC" -eq 3 ] && one_err_line
+[ "$RC" -eq 3 ] && one_err_line
+verdict $? "metrics, no server: exit 3, one line on stderr"
 
 # ---- native PostgreSQL 15 (no TimescaleDB) -------------------------------------------
 PG=${TSDBTOP_PG15:-}
 if [ -n "$PG" ]; then
   run "$BIN" --once "$PG"
-  check "PG15 --once: exit 0, every TimescaleDB pane says not installed" \
-    [ "$RC" -eq 0 ] && [ "$(grep -c 'TimescaleDB is not installed in database' "$T/out")" -ge 5 ] && grep -q '^== Cache (ok' "$T/out"
+  [ "$RC" -eq 0 ] && [ "$(grep -c 'TimescaleDB is not installed in database' "$T/out")" -ge 5 ] && grep -q '^== Cache (ok' "$T/out"
+  verdict $? "PG15 --once: exit 0, every TimescaleDB pane says not installed"
   run "$BIN" check --only backlog "$PG"
-  check "PG15 check --only backlog: UNKNOWN (3), says not installed" \
-    [ "$RC" -eq 3 ] && grep -q '^TSDBTOP UNKNOWN - backlog: TimescaleDB is not installed in database postgres' "$T/out"
+  [ "$RC" -eq 3 ] && grep -q '^TSDBTOP UNKNOWN - backlog: TimescaleDB is not installed in database postgres' "$T/out"
+  verdict $? "PG15 check --only backlog: UNKNOWN (3), says not installed"
   run "$BIN" check --only cache --warn cache=1% --crit cache=0% "$PG"
-  check "PG15 check --only cache works without TimescaleDB (OK with low thresholds)" \
-    [ "$RC" -eq 0 ] && grep -q '^TSDBTOP OK - cache: .*| cache_hit=[0-9.]*%;1:;0:;0;100$' "$T/out"
+  [ "$RC" -eq 0 ] && grep -q '^TSDBTOP OK - cache: .*| cache_hit=[0-9.]*%;1:;0:;0;100$' "$T/out"
+  verdict $? "PG15 check --only cache works without TimescaleDB (OK with low thresholds)"
   run "$BIN" metrics --json "$PG"
-  check "PG15 metrics --json: db size = pg_database_size, timescaledb null" \
-    [ "$RC" -eq 0 ] && py "import json,sys; d=json.load(open(sys.argv[1])); assert d['timescaledb'] is None and d['db_bytes']>0 and d['version']==1" &&
+  [ "$RC" -eq 0 ] && py "import json,sys; d=json.load(open(sys.argv[1])); assert d['timescaledb'] is None and d['db_bytes']>0 and d['version']==1" &&
     [ "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["db_bytes"])' "$T/out")" = \
       "$(psql -X -At "$PG" -c 'SELECT pg_database_size(current_database())')" ]
+  verdict $? "PG15 metrics --json: db size = pg_database_size, timescaledb null"
   run "$BIN" retention some_table --disable "$PG"
-  check "PG15 retention: exit 1, one line: not installed" [ "$RC" -eq 1 ] && one_err_line && grep -q 'not installed' "$T/err"
+  [ "$RC" -eq 1 ] && one_err_line && grep -q 'not installed' "$T/err"
+  verdict $? "PG15 retention: exit 1, one line: not installed"
 else
   nok "TSDBTOP_PG15 is set"
 fi
@@ -122,25 +137,27 @@ fi
 trap 'q "DROP SCHEMA IF EXISTS headless_test CASCADE" >/dev/null 2>&1; rm -rf "$T"' EXIT
 
 run "$BIN" --once "$DB"
-check "--once text: exit 0, nothing on stderr" [ "$RC" -eq 0 ] && [ ! -s "$T/err" ]
+[ "$RC" -eq 0 ] && [ ! -s "$T/err" ]
+verdict $? "--once text: exit 0, nothing on stderr"
 for title in "Chunks" "Compression" "Compression jobs" "Retention" "Continuous aggregates" "Cache"; do
-  check "--once text has pane '$title'" grep -q "^== $title (ok" "$T/out"
+  grep -q "^== $title (ok" "$T/out"
+  verdict $? "--once text has pane '$title'"
 done
 n=$(q "SELECT count(*) FROM show_chunks('headless_test.readings')")
-check "--once text: our hypertable's chunk count ($n) is on its row" \
-  grep -q "^OK   headless_test.readings  *$n " "$T/out"
+grep -q "^OK   headless_test.readings  *$n " "$T/out"
+verdict $? "--once text: our hypertable's chunk count ($n) is on its row"
 n=$(q "SELECT count(*) FROM show_chunks('\"Odd Schema\".\"Sensor \"\"Data\"\" %s\"')")
-check "--once text: the fixture's quoted name with its chunk count ($n)" \
-  grep -q "^[A-Z]*  *Odd Schema.Sensor \"Data\" %s  *$n " "$T/out"
-check "--once text: the stale aggregate is marked CRIT with why" \
-  grep -q '^CRIT headless_test.readings_hourly .*stale .*lag .*promised' "$T/out"
+grep -q "^[A-Z]*  *Odd Schema.Sensor \"Data\" %s  *$n " "$T/out"
+verdict $? "--once text: the fixture's quoted name with its chunk count ($n)"
+grep -q '^CRIT headless_test.readings_hourly .*stale .*lag .*promised' "$T/out"
+verdict $? "--once text: the stale aggregate is marked CRIT with why"
 no_esc() { ! grep -q "$(printf '\033')" "$T/out"; }
-check "--once text: a name with ESC and newline is sanitised" \
-  no_esc && grep -q '^OK   headless_test.evil?\[31m?name ' "$T/out"
+no_esc && grep -q '^OK   headless_test.evil?\[31m?name ' "$T/out"
+verdict $? "--once text: a name with ESC and newline is sanitised"
 
 run "$BIN" --once --json "$DB"
 cp "$T/out" "$T/once.json"
-check "--once --json: exit 0, one document, version 1, six panes" [ "$RC" -eq 0 ] && py '
+[ "$RC" -eq 0 ] && py '
 import json,sys
 d=json.load(open(sys.argv[1]))
 assert d["version"]==1, d["version"]
@@ -153,6 +170,7 @@ for p in d["panes"].values():
     for r in p["rows"]:
         assert r["health"] in ("ok","warning","critical","unknown") and "why" in r
 '
+verdict $? "--once --json: exit 0, one document, version 1, six panes"
 # chunk counts per hypertable = show_chunks, through psql with the names from the JSON
 python3 -c '
 import json,sys
@@ -168,7 +186,8 @@ SQL
 )
   [ "$real" = "$c" ] || { bad=$((bad + 1)); echo "# $s.$n: json $c, show_chunks $real"; }
 done <"$T/chunks.tsv"
-check "--once --json: chunks per hypertable = show_chunks for all $rows hypertables" [ "$bad" -eq 0 ] && [ "$rows" -ge 10 ]
+[ "$bad" -eq 0 ] && [ "$rows" -ge 10 ]
+verdict $? "--once --json: chunks per hypertable = show_chunks for all $rows hypertables"
 # retention drop counts = show_chunks(older_than => now() - drop_after)
 python3 -c '
 import json,sys
@@ -186,9 +205,9 @@ SQL
 )
   [ "$real" = "$c" ] || { bad=$((bad + 1)); echo "# $s.$n: json $c, show_chunks $real"; }
 done <"$T/ret.tsv"
-check "--once --json: retention drop counts = show_chunks(older_than) for all $rows policies" \
-  [ "$bad" -eq 0 ] && [ "$rows" -eq "$(q "SELECT count(*) FROM timescaledb_information.jobs WHERE proc_name = 'policy_retention'")" ] && [ "$dropping" -ge 1 ]
-check "--once --json: names come back exactly (json-c escaping: quotes, ESC, newline)" py '
+[ "$bad" -eq 0 ] && [ "$rows" -eq "$(q "SELECT count(*) FROM timescaledb_information.jobs WHERE proc_name = 'policy_retention'")" ] && [ "$dropping" -ge 1 ]
+verdict $? "--once --json: retention drop counts = show_chunks(older_than) for all $rows policies"
+py '
 import json,sys
 d=json.load(open(sys.argv[1]))
 rows=d["panes"]["chunks"]["rows"]
@@ -196,135 +215,164 @@ assert any(r["schema"]=="Odd Schema" and r["name"]=="Sensor \"Data\" %s" for r i
 assert any(r["schema"]=="headless_test" and r["name"]=="evil\x1b[31m\nname" for r in rows)
 assert any(r["name"]=="readings_hourly" and r["state"]=="stale" and r["health"]=="critical" for r in d["panes"]["caggs"]["rows"])
 '
+verdict $? "--once --json: names come back exactly (json-c escaping: quotes, ESC, newline)"
 jobs=$(q "SELECT count(*) FROM timescaledb_information.jobs")
-check "--once --json: one jobs row per job ($jobs), scheduler not running" py "
+py "
 import json,sys
 d=json.load(open(sys.argv[1]))['panes']['jobs']
 assert len(d['rows'])==$jobs and d['scheduler']['known'] and d['scheduler']['running'] is False
 "
+verdict $? "--once --json: one jobs row per job ($jobs), scheduler not running"
 # the largest compression backlog, for thresholds around it
 B=$(python3 -c 'import json,sys; print(max(r["backlog"] or 0 for r in json.load(open(sys.argv[1]))["panes"]["compression"]["rows"]))' "$T/once.json")
-check "--once --json: our hypertable has a compression backlog (max $B)" [ "$B" -ge 10 ]
+[ "$B" -ge 10 ]
+verdict $? "--once --json: our hypertable has a compression backlog (max $B)"
 
 run "$BIN" --once --pane retention "$DB"
-check "--once --pane retention: only that pane" \
-  [ "$RC" -eq 0 ] && [ "$(grep -c '^== ' "$T/out")" -eq 1 ] && grep -q '^== Retention (ok' "$T/out"
+[ "$RC" -eq 0 ] && [ "$(grep -c '^== ' "$T/out")" -eq 1 ] && grep -q '^== Retention (ok' "$T/out"
+verdict $? "--once --pane retention: only that pane"
 run "$BIN" --once --json --pane caggs "$DB"
-check "--once --json --pane caggs: only that pane" [ "$RC" -eq 0 ] && py '
+[ "$RC" -eq 0 ] && py '
 import json,sys
 d=json.load(open(sys.argv[1])); assert list(d["panes"])==["caggs"] and d["version"]==1'
+verdict $? "--once --json --pane caggs: only that pane"
 
 # ---- check: one scenario per status ----------------------------------------------------
 run "$BIN" check --only update "$DB"
-check "check OK (0): --only update" [ "$RC" -eq 0 ] && grep -q '^TSDBTOP OK - update: TimescaleDB .* is current | update_pending=0;;;0;1$' "$T/out"
+[ "$RC" -eq 0 ] && grep -q '^TSDBTOP OK - update: TimescaleDB .* is current | update_pending=0;;;0;1$' "$T/out"
+verdict $? "check OK (0): --only update"
 run "$BIN" check --only backlog --warn backlog=$((B + 1)) --crit backlog=$((B + 2)) "$DB"
-check "check OK (0): --only backlog with thresholds above the backlog" [ "$RC" -eq 0 ] && grep -q '^TSDBTOP OK - backlog: ' "$T/out"
+[ "$RC" -eq 0 ] && grep -q '^TSDBTOP OK - backlog: ' "$T/out"
+verdict $? "check OK (0): --only backlog with thresholds above the backlog"
 run "$BIN" check --only backlog --warn backlog=1 --crit backlog=$((B + 1)) "$DB"
-check "check WARNING (1): --only backlog --warn backlog=1, perfdata" \
-  [ "$RC" -eq 1 ] && grep -q "^TSDBTOP WARNING - backlog: $B chunks not compressed on .*| backlog=$B;1;$((B + 1));0 backlog_total=[0-9]*;;;0\$" "$T/out"
+[ "$RC" -eq 1 ] && grep -q "^TSDBTOP WARNING - backlog: $B chunks not compressed on .*| backlog=$B;1;$((B + 1));0 backlog_total=[0-9]*;;;0\$" "$T/out"
+verdict $? "check WARNING (1): --only backlog --warn backlog=1, perfdata"
 run "$BIN" check --only backlog --warn backlog=2 --crit backlog=$B "$DB"
-check "check CRITICAL (2): --only backlog --crit backlog=$B" [ "$RC" -eq 2 ] && grep -q "^TSDBTOP CRITICAL - backlog: .*| backlog=$B;2;$B;0" "$T/out"
+[ "$RC" -eq 2 ] && grep -q "^TSDBTOP CRITICAL - backlog: .*| backlog=$B;2;$B;0" "$T/out"
+verdict $? "check CRITICAL (2): --only backlog --crit backlog=$B"
 run "$BIN" check --only cagg "$DB"
-check "check CRITICAL (2): --only cagg (our stale aggregate)" [ "$RC" -eq 2 ] && grep -q '^TSDBTOP CRITICAL - cagg: .*readings_hourly: lag' "$T/out"
+[ "$RC" -eq 2 ] && grep -q '^TSDBTOP CRITICAL - cagg: [1-9][0-9]* critical, .*| cagg_lag_factor=[0-9.]*;1;3;0 caggs_warning=[0-9]*;;;0 caggs_critical=[1-9][0-9]*;;;0$' "$T/out"
+verdict $? "check CRITICAL (2): --only cagg (our stale aggregate)"
 run "$BIN" check --only cagg --warn lag=1000 --crit lag=2000 "$DB"
-check "check OK (0): --only cagg with lag thresholds above the lag" [ "$RC" -eq 0 ]
+[ "$RC" -eq 0 ]
+verdict $? "check OK (0): --only cagg with lag thresholds above the lag"
 q "SELECT alter_job(job_id, scheduled => false) FROM timescaledb_information.jobs WHERE hypertable_schema = 'headless_test' AND proc_name = 'policy_compression'" >/dev/null
 run "$BIN" check --only jobs --warn failures=1000 --crit failures=1000 "$DB"
-check "check WARNING (1): --only jobs (a paused job)" [ "$RC" -eq 1 ] && grep -q '^TSDBTOP WARNING - jobs: [0-9]* jobs\{0,1\} paused' "$T/out"
+[ "$RC" -eq 1 ] && grep -q '^TSDBTOP WARNING - jobs: [0-9]* jobs\{0,1\} paused' "$T/out"
+verdict $? "check WARNING (1): --only jobs (a paused job)"
 run "$BIN" check --only scheduler "$DB"
-check "check CRITICAL (2): --only scheduler (no background workers, jobs scheduled)" \
-  [ "$RC" -eq 2 ] && grep -q '^TSDBTOP CRITICAL - scheduler: scheduler not running' "$T/out"
+[ "$RC" -eq 2 ] && grep -q '^TSDBTOP CRITICAL - scheduler: scheduler not running' "$T/out"
+verdict $? "check CRITICAL (2): --only scheduler (no background workers, jobs scheduled)"
 run "$BIN" check --only cache "$DB"
-check "check UNKNOWN (3): --only cache (the embedded server keeps no statistics)" \
-  [ "$RC" -eq 3 ] && grep -q '^TSDBTOP UNKNOWN - cache: the server keeps no statistics' "$T/out"
+[ "$RC" -eq 3 ] && grep -q '^TSDBTOP UNKNOWN - cache: the server keeps no statistics' "$T/out"
+verdict $? "check UNKNOWN (3): --only cache (the embedded server keeps no statistics)"
 run "$BIN" check "$DB"
-check "check, every check: worst is CRITICAL, one line per check after the status line" \
-  [ "$RC" -eq 2 ] && [ "$(wc -l <"$T/out")" -eq 8 ] && [ "$(head -1 "$T/out" | tr -cd '|' | wc -c)" -eq 1 ]
+[ "$RC" -eq 2 ] && [ "$(wc -l <"$T/out")" -eq 8 ] && [ "$(head -1 "$T/out" | tr -cd '|' | wc -c)" -eq 1 ]
+verdict $? "check, every check: worst is CRITICAL, one line per check after the status line"
 
 # ---- management commands ------------------------------------------------------------------
 run "$BIN" metrics --json "$DB"
-check "metrics --json: chunk and hypertable totals = timescaledb_information" [ "$RC" -eq 0 ] && py "
+[ "$RC" -eq 0 ] && py "
 import json,sys
 d=json.load(open(sys.argv[1]))
 assert d['timescaledb']['chunks']==$(q 'SELECT count(*) FROM timescaledb_information.chunks')
 assert d['timescaledb']['hypertables']==$(q 'SELECT count(*) FROM timescaledb_information.hypertables')
 assert d['db_bytes']>0 and d['cache_hit_ratio'] is None
 "
+verdict $? "metrics --json: chunk and hypertable totals = timescaledb_information"
 run "$BIN" metrics "$DB"
-check "metrics text: size, connections, chunks" [ "$RC" -eq 0 ] && grep -q '^size: ' "$T/out" && grep -q '^connections: ' "$T/out" && grep -q '^chunks: ' "$T/out"
+[ "$RC" -eq 0 ] && grep -q '^size: ' "$T/out" && grep -q '^connections: ' "$T/out" && grep -q '^chunks: ' "$T/out"
+verdict $? "metrics text: size, connections, chunks"
 run "$BIN" jobs --json "$DB"
-check "jobs --json: every job, paused ones as in timescaledb_information.jobs" [ "$RC" -eq 0 ] && py "
+[ "$RC" -eq 0 ] && py "
 import json,sys
 d=json.load(open(sys.argv[1]))
 assert len(d['jobs'])==$jobs
 assert sum(1 for j in d['jobs'] if not j['scheduled'])==$(q 'SELECT count(*) FROM timescaledb_information.jobs WHERE NOT scheduled')
 "
+verdict $? "jobs --json: every job, paused ones as in timescaledb_information.jobs"
 run "$BIN" jobs "$DB"
-check "jobs text: the paused job is listed as paused" [ "$RC" -eq 0 ] && grep -q '^WARN .* policy_compression  *headless_test.readings .* paused ' "$T/out"
+[ "$RC" -eq 0 ] && grep -q '^WARN .* policy_compression  *headless_test.readings .* paused ' "$T/out"
+verdict $? "jobs text: the paused job is listed as paused"
 run "$BIN" health "$DB"
-check "health: exit 0, counts line, the critical aggregate listed" \
-  [ "$RC" -eq 0 ] && grep -q '^health: [0-9]* ok, [0-9]* warning, [0-9]* critical$' "$T/out" && grep -q '^critical *caggs *headless_test.readings_hourly' "$T/out"
+[ "$RC" -eq 0 ] && grep -q '^health: [0-9]* ok, [0-9]* warning, [0-9]* critical$' "$T/out" && grep -q '^critical *caggs *headless_test.readings_hourly' "$T/out"
+verdict $? "health: exit 0, counts line, the critical aggregate listed"
 run "$BIN" health --json "$DB"
-check "health --json: problems with pane, name, health, why" [ "$RC" -eq 0 ] && py '
+[ "$RC" -eq 0 ] && py '
 import json,sys
 d=json.load(open(sys.argv[1]))
 assert any(p["pane"]=="caggs" and p["name"]=="readings_hourly" and p["health"]=="critical" and p["why"] for p in d["problems"])
 assert d["health"]["critical"]>=1'
+verdict $? "health --json: problems with pane, name, health, why"
 
 TBL=headless_test.readings
 drop_after() { q "SELECT config->>'drop_after' FROM timescaledb_information.jobs WHERE proc_name = 'policy_retention' AND hypertable_schema = 'headless_test' AND hypertable_name = 'readings'"; }
 scheduled() { q "SELECT scheduled FROM timescaledb_information.jobs WHERE proc_name = 'policy_retention' AND hypertable_schema = 'headless_test' AND hypertable_name = 'readings'"; }
 before=$(drop_after)
 run "$BIN" retention $TBL --set 120d --dry-run "$DB"
-check "retention --dry-run: prints the SQL (schema-qualified alter_job, \$1::regclass), changes nothing" \
-  [ "$RC" -eq 0 ] && grep -q '"public".alter_job' "$T/out" && grep -q '\$1::regclass' "$T/out" && [ "$(drop_after)" = "$before" ]
+[ "$RC" -eq 0 ] && grep -q '"public".alter_job' "$T/out" && grep -q '\$1::regclass' "$T/out" && [ "$(drop_after)" = "$before" ]
+verdict $? "retention --dry-run: prints the SQL (schema-qualified alter_job, \$1::regclass), changes nothing"
 run "$BIN" retention $TBL --set 120d "$DB"
-check "retention --set 120d: drop_after is now 120 days" [ "$RC" -eq 0 ] && [ "$(drop_after)" = "120 days" ] && grep -q "drop_after $before -> 120 days" "$T/out"
+[ "$RC" -eq 0 ] && [ "$(drop_after)" = "120 days" ] && grep -q "drop_after $before -> 120 days" "$T/out"
+verdict $? "retention --set 120d: drop_after is now 120 days"
 run "$BIN" --once --json --pane retention "$DB"
-check "retention --set: --once shows the new drop_after, nothing to drop any more" py '
+py '
 import json,sys
 r=[r for r in json.load(open(sys.argv[1]))["panes"]["retention"]["rows"] if r["schema"]=="headless_test"][0]
 assert r["drop_after"]=="120 days" and r["drop_count"]==0, r'
+verdict $? "retention --set: --once shows the new drop_after, nothing to drop any more"
 run "$BIN" retention $TBL --disable --json "$DB"
-check "retention --disable --json: job paused" [ "$RC" -eq 0 ] && [ "$(scheduled)" = f ] && py '
+[ "$RC" -eq 0 ] && [ "$(scheduled)" = f ] && py '
 import json,sys
 d=json.load(open(sys.argv[1])); assert d["scheduled"] is False and d["scheduled_before"] is True and d["version"]==1'
+verdict $? "retention --disable --json: job paused"
 run "$BIN" retention $TBL --disable --dry-run --json "$DB"
-check "retention --enable --dry-run --json: sql and params, still paused" [ "$RC" -eq 0 ] && [ "$(scheduled)" = f ] && py '
+[ "$RC" -eq 0 ] && [ "$(scheduled)" = f ] && py '
 import json,sys
 d=json.load(open(sys.argv[1])); assert d["dry_run"] is True and "alter_job" in d["sql"] and d["params"]==["headless_test.readings","false"]'
+verdict $? "retention --enable --dry-run --json: sql and params, still paused"
 run "$BIN" retention $TBL --enable "$DB"
-check "retention --enable: job scheduled again" [ "$RC" -eq 0 ] && [ "$(scheduled)" = t ]
+[ "$RC" -eq 0 ] && [ "$(scheduled)" = t ]
+verdict $? "retention --enable: job scheduled again"
 run "$BIN" retention $TBL --set "$before" "$DB"
-check "retention --set back to $before" [ "$RC" -eq 0 ] && [ "$(drop_after)" = "$before" ]
+[ "$RC" -eq 0 ] && [ "$(drop_after)" = "$before" ]
+verdict $? "retention --set back to $before"
 run "$BIN" retention headless_test.no_such_table --set 1d "$DB"
-check "retention, unknown table: exit 1, one line, nothing changed" [ "$RC" -eq 1 ] && one_err_line && [ "$(drop_after)" = "$before" ]
+[ "$RC" -eq 1 ] && one_err_line && [ "$(drop_after)" = "$before" ]
+verdict $? "retention, unknown table: exit 1, one line, nothing changed"
 run "$BIN" retention factory_telemetry.equipment --disable "$DB"
-check "retention, table without a policy: exit 1, one line" [ "$RC" -eq 1 ] && one_err_line && grep -q 'has no retention policy' "$T/err"
+[ "$RC" -eq 1 ] && one_err_line && grep -q 'has no retention policy' "$T/err"
+verdict $? "retention, table without a policy: exit 1, one line"
 run "$BIN" retention $TBL --set '3 fortnights' "$DB"
-check "retention --set malformed: exit 2, one line, nothing changed" [ "$RC" -eq 2 ] && one_err_line && [ "$(drop_after)" = "$before" ]
+[ "$RC" -eq 2 ] && one_err_line && [ "$(drop_after)" = "$before" ]
+verdict $? "retention --set malformed: exit 2, one line, nothing changed"
 
 CAGG=headless_test.readings_hourly
 wm() { q "SELECT _timescaledb_functions.cagg_watermark(mat_hypertable_id) FROM _timescaledb_catalog.continuous_agg WHERE user_view_schema = 'headless_test' AND user_view_name = 'readings_hourly'"; }
 w0=$(wm)
 FROM=$(q "SELECT now() - interval '3 days'")
 run "$BIN" refresh "$CAGG" --from "$FROM" --dry-run "$DB"
-check "refresh --dry-run: prints CALL refresh_continuous_aggregate, watermark unchanged" \
-  [ "$RC" -eq 0 ] && grep -q '^CALL "public".refresh_continuous_aggregate(\$1::regclass, \$2::timestamptz, \$3::timestamptz);$' "$T/out" && [ "$(wm)" = "$w0" ]
+[ "$RC" -eq 0 ] && grep -q '^CALL "public".refresh_continuous_aggregate(\$1::regclass, \$2::timestamptz, \$3::timestamptz);$' "$T/out" && [ "$(wm)" = "$w0" ]
+verdict $? "refresh --dry-run: prints CALL refresh_continuous_aggregate, watermark unchanged"
 run "$BIN" refresh "$CAGG" --from yesterdayish "$DB"
-check "refresh with a malformed timestamp: exit 2, one line, watermark unchanged" [ "$RC" -eq 2 ] && one_err_line && [ "$(wm)" = "$w0" ]
+[ "$RC" -eq 2 ] && one_err_line && [ "$(wm)" = "$w0" ]
+verdict $? "refresh with a malformed timestamp: exit 2, one line, watermark unchanged"
 run "$BIN" refresh "$TBL" "$DB"
-check "refresh of a hypertable: exit 1, one line: not a continuous aggregate" [ "$RC" -eq 1 ] && one_err_line && grep -q 'is not a continuous aggregate' "$T/err"
+[ "$RC" -eq 1 ] && one_err_line && grep -q 'is not a continuous aggregate' "$T/err"
+verdict $? "refresh of a hypertable: exit 1, one line: not a continuous aggregate"
 run "$BIN" refresh headless_test.nope "$DB"
-check "refresh of an unknown name: exit 1, one line" [ "$RC" -eq 1 ] && one_err_line
+[ "$RC" -eq 1 ] && one_err_line
+verdict $? "refresh of an unknown name: exit 1, one line"
 run "$BIN" refresh "$CAGG" --from "$FROM" --json "$DB"
-check "refresh: exit 0, the watermark moved forward" [ "$RC" -eq 0 ] && [ "$(wm)" -gt "$w0" ] && py '
+[ "$RC" -eq 0 ] && [ "$(wm)" -gt "$w0" ] && py '
 import json,sys
 d=json.load(open(sys.argv[1])); assert d["cagg"]=="headless_test.readings_hourly" and d["window_end"] is None'
+verdict $? "refresh: exit 0, the watermark moved forward"
 run "$BIN" --once --json --pane caggs "$DB"
-check "after the refresh our aggregate is no longer stale" [ "$RC" -eq 0 ] && py '
+[ "$RC" -eq 0 ] && py '
 import json,sys
 r=[r for r in json.load(open(sys.argv[1]))["panes"]["caggs"]["rows"] if r["name"]=="readings_hourly"][0]
 assert r["state"]!="stale", r'
+verdict $? "after the refresh our aggregate is no longer stale"
 
 [ "$FAILS" -eq 0 ]
