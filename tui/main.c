@@ -13,6 +13,7 @@
 #include "tsdbtop/deploy.h"
 #include "tsdbtop/headless.h"
 #include "tsdbtop/once.h"
+#include "tsdbtop/sanitize.h"
 #include "tsdbtop/session.h"
 #include "tsdbtop/version.h"
 
@@ -40,19 +41,26 @@ struct info_run {
 
 static void info_print(const struct server_info *si)
 {
-	printf("server:      %s:%s\n", si->host, si->port);
-	printf("database:    %s\n", si->database);
-	printf("user:        %s\n", si->user);
-	printf("postgresql:  %s (%d)\n", si->pg_version, si->pg_version_num);
+	char host[160], db[80], user[80], ver[64], tsv[48], tsdef[48], schema[80];
+	sanitize_text(host, sizeof host, si->host);
+	sanitize_text(db, sizeof db, si->database);
+	sanitize_text(user, sizeof user, si->user);
+	sanitize_text(ver, sizeof ver, si->pg_version);
+	sanitize_text(tsv, sizeof tsv, si->ts_version);
+	sanitize_text(tsdef, sizeof tsdef, si->ts_default_version);
+	sanitize_text(schema, sizeof schema, si->ts_schema);
+	printf("server:      %s:%s\n", host, si->port);
+	printf("database:    %s\n", db);
+	printf("user:        %s\n", user);
+	printf("postgresql:  %s (%d)\n", ver, si->pg_version_num);
 	if (!si->ts_installed) {
-		printf("timescaledb: not installed in database %s\n", si->database);
+		printf("timescaledb: not installed in database %s\n", db);
 		return;
 	}
-	printf("timescaledb: %s (schema %s, license %s)\n", si->ts_version, si->ts_schema,
-	       server_license_name(si->license));
+	printf("timescaledb: %s (schema %s, license %s)\n", tsv, schema, server_license_name(si->license));
 	if (server_update_pending(si))
 		printf("warning:     TimescaleDB %s is installed on the server but the database uses %s;"
-		       " run ALTER EXTENSION timescaledb UPDATE\n", si->ts_default_version, si->ts_version);
+		       " run ALTER EXTENSION timescaledb UPDATE\n", tsdef, tsv);
 }
 
 static void info_probed(struct session *s, void *ud)

@@ -654,10 +654,12 @@ int cmd_deploy(int argc, char **argv)
 		goto out;
 	}
 	const struct server_info *si = hl_info(h);
-	char db[80], host[200];
+	char db[80], host[200], rawhost[200], user[80];
 	sanitize_text(db, sizeof db, si->database);
-	snprintf(host, sizeof host, "%s:%s", si->host, si->port);
-	printf("deploy: %d steps from %s to %s/%s as %s (environment %s)\n", total, dir, host, db, si->user, d.env);
+	sanitize_text(user, sizeof user, si->user);
+	snprintf(rawhost, sizeof rawhost, "%s:%s", si->host, si->port);
+	sanitize_text(host, sizeof host, rawhost);
+	printf("deploy: %d steps from %s to %s/%s as %s (environment %s)\n", total, dir, host, db, user, d.env);
 	if ((rc = preflight(h, o.statement_timeout > 0 ? timeout : 30)) != 0)
 		goto out;
 	if (d.dry_run) {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tsdbtop/engine.h"
+#include "tsdbtop/sanitize.h"
 #include "tsdbtop/session.h"
 
 /* Overall guard: connect + probe (libpq's connect timeout is 10 s). */
@@ -98,6 +99,10 @@ static void one_line(char *s)
 	while (w > s && w[-1] == ' ')
 		w--;
 	*w = '\0';
+	/* sanitize_text never lengthens: replaced pieces become one '?' */
+	char tmp[1024];
+	sanitize_text(tmp, sizeof tmp, s);
+	memcpy(s, tmp, strlen(tmp) + 1);
 }
 
 int headless_snapshot(const struct options *o, struct snapshot *snap,

@@ -326,8 +326,9 @@ static struct hl_session *open_or_fail(const char *cmd, const struct options *o,
 		return NULL;
 	}
 	if (need_ts && !hl_info(h)->ts_installed) {
-		fprintf(stderr, "tsdbtop %s: TimescaleDB is not installed in database %s\n", cmd,
-			hl_info(h)->database);
+		char db[80];
+		sanitize_text(db, sizeof db, hl_info(h)->database);
+		fprintf(stderr, "tsdbtop %s: TimescaleDB is not installed in database %s\n", cmd, db);
 		hl_close(h);
 		return (struct hl_session *)-1;   /* caller: exit 1 */
 	}
