@@ -100,6 +100,19 @@ if [ -n "$PG" ]; then
   run "$BIN" retention some_table --disable "$PG"
   [ "$RC" -eq 1 ] && one_err_line && grep -q 'not installed' "$T/err"
   verdict $? "PG15 retention: exit 1, one line: not installed"
+  # A role the server refuses: a database of our own without CONNECT for PUBLIC.
+  PGC() { psql -X -q -At -v ON_ERROR_STOP=1 "$PG" -c "$1"; }
+  PGC "DROP DATABASE IF EXISTS tsdbtop_priv" 2>/dev/null; PGC "DROP ROLE IF EXISTS tsdbtop_nopriv" 2>/dev/null
+  PGC "CREATE ROLE tsdbtop_nopriv LOGIN" && PGC "CREATE DATABASE tsdbtop_priv" &&
+    PGC "REVOKE CONNECT ON DATABASE tsdbtop_priv FROM PUBLIC"
+  NOPRIV="$PG user=tsdbtop_nopriv dbname=tsdbtop_priv"
+  run "$BIN" metrics "$NOPRIV"
+  one_err_line && grep -q '^tsdbtop metrics: cannot connect: .*permission denied for database' "$T/err" && [ "$RC" -eq 3 ]
+  verdict $? "PG15 without CONNECT privilege: metrics exits 3 with one line naming the permission"
+  run "$BIN" check --only cache "$NOPRIV"
+  [ "$RC" -eq 3 ] && grep -q '^TSDBTOP UNKNOWN - cannot connect: .*permission denied' "$T/out"
+  verdict $? "PG15 without CONNECT privilege: check is UNKNOWN (3)"
+  PGC "DROP DATABASE tsdbtop_priv"; PGC "DROP ROLE tsdbtop_nopriv"
 else
   nok "TSDBTOP_PG15 is set"
 fi
