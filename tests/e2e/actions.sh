@@ -51,17 +51,17 @@ e2e_actions() {
   else not_ok "Esc on the dialog: nothing ran" $A; fi
 
   send $A c
-  wait_for_text $A 'compress_chunk\(' 30
+  wait_for_text $A 'compress_chunk\(' 30 && wait_for_text $A 'Enter / y runs' 5
   send $A Enter
   check "after confirming, progress appears (N/M chunks)" $A \
-    wait_for_text $A 'Compress factory_telemetry\.metric_hist: ([0-9]+/[0-9]+ chunks|done)' 20
+    wait_for_text $A 'Compress factory_telemetry\.metric_hist: [0-9]+/[0-9]+ (chunks|steps)' 20
   # k stops it: what was done stays done, and the message says how far it got
   send $A k
-  if wait_for_text $A 'metric_hist: (stopped by the operator[^,]*|done), [0-9]+/[0-9]+ steps done' 60; then
-    got=$(screen $A | sed -nE 's/.*metric_hist: (stopped by the operator[^,]*|done), ([0-9]+)\/[0-9]+ steps done.*/\2/p' | head -1)
+  if wait_for_text $A 'metric_hist: [0-9]+/[0-9]+ steps, (stopped|finished)' 60; then
+    got=$(screen $A | sed -nE 's/.*metric_hist: ([0-9]+)\/[0-9]+ steps, (stopped|finished).*/\1/p' | head -1)
     now=$(e2e_q "SELECT count(*) FROM $_old WHERE k.status & 1 = 1")
     if [ -n "$got" ] && [ "$now" = $((comp0 + got)) ]; then
-      ok "k stops the action; the server has exactly the $got chunks it reports done"
+      ok "k stops the action; the server has exactly the chunks it reports done ($got)"
     else not_ok "k stops the action; the server has exactly the chunks it reports done (screen '$got', server $comp0 -> '$now')" $A; fi
     left=$((backlog - got))
   else
@@ -70,11 +70,11 @@ e2e_actions() {
   fi
   if [ "$left" -gt 0 ]; then
     send $A c
-    wait_for_text $A "$left chunks? past compress_after" 60
+    wait_for_text $A "$left chunks? past compress_after" 60 && wait_for_text $A 'Enter / y runs' 5
     send $A y
   fi
   check "compressing the rest finishes: $left/$left steps done" $A \
-    wait_for_text $A "metric_hist: done, $left/$left steps done" 180
+    wait_for_text $A "metric_hist: $left/$left steps, finished" 180
   comp1=$(e2e_q "SELECT count(*) FROM $_old WHERE k.status & 1 = 1")
   if [ "$comp1" = $((comp0 + backlog)) ]; then ok "the server has $backlog more compressed chunks ($comp0 -> $comp1)"
   else not_ok "the server has $backlog more compressed chunks ($comp0 -> '$comp1')"; fi
@@ -115,7 +115,7 @@ e2e_actions() {
   else not_ok "a wrong name does not drop anything" $A; fi
   send $A -l t
   send $A Enter
-  check "the right name runs it" $A wait_for_text $A 'Retention: drop chunks (public\.)?e2e_ret: done' 60
+  check "the right name runs it" $A wait_for_text $A 'Retention: drop chunks (public\.)?e2e_ret: [0-9]+/[0-9]+ steps, finished' 60
   left=$(e2e_q "SELECT count(*) FROM show_chunks('public.e2e_ret')")
   old_left=$(e2e_q "SELECT count(*) FROM show_chunks('public.e2e_ret', older_than => interval '5 days')")
   if [ "$left" = $((ret_all - ret_old)) ] && [ "$old_left" = 0 ]; then ok "exactly the $ret_old listed chunks were dropped ($ret_all -> $left)"

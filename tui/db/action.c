@@ -915,8 +915,9 @@ static void finish(struct action_runner *r, const char *event, const char *how)
 			skipped++;
 			log_event(r, "skip", r->plan.steps[i].shown, NAN, "skipped by the operator: not run");
 		}
-	set_msg(r, "%s %s: %s, %d/%d steps done%s%s%.0d%s in %.1f s", r->plan.title, r->plan.target, how, done,
-		total, sizes, skipped ? ", " : "", skipped, skipped ? " skipped" : "", ev_time() - r->run_started);
+	/* the counts first: the status line may cut the end */
+	set_msg(r, "%s %s: %d/%d steps, %s%s%s%.0d%s in %.1f s", r->plan.title, r->plan.target, done, total, how,
+		sizes, skipped ? ", " : "", skipped, skipped ? " skipped" : "", ev_time() - r->run_started);
 	r->state = AST_DONE;
 	r->cur = -1;
 	log_event(r, event, "", ev_time() - r->run_started, r->message);
@@ -1011,7 +1012,7 @@ static void run_next(struct action_runner *r)
 			break;
 		}
 	if (i < 0) {
-		finish(r, "done", "done");
+		finish(r, "done", "finished");
 		return;
 	}
 	struct action_step *s = &r->plan.steps[i];

@@ -1149,8 +1149,10 @@ static void dialog_key(struct ui *u, int ch)
 	const struct action_plan *p = action_current(r);
 	switch (c) {
 	case CMD_DIALOG_YES:
-		if (action_state(r) != AST_PLANNED)
+		if (action_state(r) != AST_PLANNED) {
+			ui_notice(u, "still planning: confirm when the dialog shows what will run");
 			return;
+		}
 		if (action_confirm(r, NULL) != 0)
 			ui_notice(u, action_message(r));
 		act_sync(u);
