@@ -758,6 +758,42 @@ static void test_lock_timeout_clear_message(void **state)
 	action_runner_free(r);
 }
 
+/* A role that does not own the table: refused by the plan with the reason;
+ * a statement the server refuses lands in the log with its message. */
+static void test_privileges(void **state)
+{
+	(void)state;
+	exec_ok(pg_env.check, "DROP ROLE IF EXISTS act_limited; CREATE ROLE act_limited LOGIN");
+	struct env lim = pg_env;
+	lim.o.user = "act_limited";
+	struct watch w;
+	struct action_runner *r = runner(&lim, &w, false, 0);
+	assert_non_null(strstr(action_where(r), "second connection"));
+	struct action_request q = req_of(ACT_ANALYZE, "public", "act_locked");
+	assert_int_equal(plan(r, &w, &q), AST_REFUSED);
+	assert_non_null(strstr(action_message(r), "ANALYZE needs the owner of public.act_locked (owned by postgres)"));
+	struct action_plan p;
+	action_plan_init(&p, ACT_CUSTOM, "Read");
+	snprintf(p.target, sizeof p.target, "public.act_locked");
+	struct action_step *s = action_plan_add(&p);
+	snprintf(s->sql, sizeof s->sql, "SELECT count(*) FROM public.act_locked");
+	assert_int_equal(action_prepare_plan(r, &p), 0);
+	action_plan_free(&p);
+	w.settled = false;
+	assert_int_equal(action_confirm(r, NULL), 0);
+	assert_true(harness_run_until(EV_DEFAULT, &w.settled, 10));
+	const struct action_step *st = &action_current(r)->steps[0];
+	assert_int_equal(st->state, STEP_FAILED);
+	assert_non_null(strstr(st->result, "permission denied: permission denied for table act_locked [42501]"));
+	const struct actlog_entry *e = actlog_get(action_log(r), 1);
+	assert_non_null(e);
+	assert_string_equal(e->event, "error");
+	assert_non_null(strstr(e->result, "42501"));
+	assert_string_equal(actlog_get(action_log(r), 0)->event, "failed");
+	action_runner_free(r);
+	PQclear(PQexec(pg_env.check, "DROP ROLE IF EXISTS act_limited"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest ts_tests[] = {
@@ -774,6 +810,7 @@ int main(void)
 	const struct CMUnitTest pg_tests[] = {
 		cmocka_unit_test(test_stop_mid_statement),
 		cmocka_unit_test(test_lock_timeout_clear_message),
+		cmocka_unit_test(test_privileges),
 	};
 	int rc = 0;
 	if (harness_env("TSDBTOP_TSDB"))
