@@ -38,7 +38,7 @@ e2e_actions() {
     for _i in 1 2 3 4 5 6; do sleep 0.5; screen $A | grep -E 'Compress|planning|polled|Filter' | sed 's/^/#   dbg: /'; done
   fi
   check "c on metric_hist: the dialog shows the SQL with the real chunk names" $A \
-    wait_for_text $A "SELECT compress_chunk\\('_timescaledb_internal\\._hyper_[0-9]+_[0-9]+_chunk'::regclass, if_not_compressed => tr" 60
+    wait_for_text $A "SELECT public\\.compress_chunk\\('_timescaledb_internal\\._hyper_[0-9]+_[0-9]+_chunk'::regclass, if_not_compressed => tr" 60
   check "the dialog says what it touches ($backlog chunks past compress_after)" $A \
     wait_for_text $A "$backlog chunks? past compress_after \\(7 days\\)" 2
   check "the dialog names the target and how to confirm" $A \
@@ -91,7 +91,7 @@ e2e_actions() {
   else not_ok "the Chunks pane shows the new compressed count (screen '$shown', server '$total_c')" $A; fi
   send $A l
   check "l shows the action log with the steps" $A wait_for_text $A 'Action log .*actions\.log' 5
-  check "the log lists the steps with their SQL" $A wait_for_text $A 'step +compress .*SELECT compress_chunk' 5
+  check "the log lists the steps with their SQL" $A wait_for_text $A 'step +compress .*SELECT public\.compress_chunk' 5
   send $A l
   wait_for_gone $A 'Action log' 5
   n=$(grep -c '"event":"step"' "$WORK/actions.log" 2>/dev/null)

@@ -278,7 +278,7 @@ static void test_compress_hypertable(void **state)
 	assert_int_equal(p->nsteps, (int)nwant);
 	/* the dialog shows the real identifiers and the SQL that runs */
 	assert_string_equal(p->target, "act.\"Quoted \"\"T\"\"\"");
-	assert_non_null(strstr(p->steps[0].shown, "SELECT compress_chunk('_timescaledb_internal._hyper_"));
+	assert_non_null(strstr(p->steps[0].shown, "SELECT public.compress_chunk('_timescaledb_internal._hyper_"));
 	assert_non_null(strstr(p->steps[0].shown, "'::regclass, if_not_compressed => true)"));
 	assert_non_null(strstr(p->effect, "chunks past compress_after (4 days)"));
 	/* oldest first */
@@ -338,7 +338,7 @@ static void test_decompress_and_compress_chunk(void **state)
 	struct action_request q = req_of(ACT_DECOMPRESS_CHUNK, "_timescaledb_internal", chunk);
 	assert_int_equal(plan(r, &w, &q), AST_PLANNED);
 	assert_int_equal(action_current(r)->nsteps, 1);
-	assert_non_null(strstr(action_current(r)->steps[0].shown, "SELECT decompress_chunk('_timescaledb_internal."));
+	assert_non_null(strstr(action_current(r)->steps[0].shown, "SELECT public.decompress_chunk('_timescaledb_internal."));
 	run(r, &w, NULL);
 	char *after = statuses(c, QT);
 	assert_int_equal(status_of(after, chunk) & 1, 0);
@@ -384,7 +384,7 @@ static void test_refresh_moves_watermark(void **state)
 	assert_int_equal(plan(r, &w, &q), AST_PLANNED);
 	const struct action_plan *p = action_current(r);
 	assert_true(p->nsteps >= 2);        /* 2 days of 1 hour buckets: sliced */
-	assert_non_null(strstr(p->steps[0].shown, "CALL refresh_continuous_aggregate('act.hourly'::regclass, '"));
+	assert_non_null(strstr(p->steps[0].shown, "CALL public.refresh_continuous_aggregate('act.hourly'::regclass, '"));
 	assert_non_null(strstr(p->effect, "policy"));
 	run(r, &w, NULL);
 	long long w1 = q1n(c, wm_sql, "hourly");
@@ -424,7 +424,7 @@ static void test_jobs_pause_resume_run(void **state)
 	q.kind = ACT_JOB_PAUSE;
 	assert_int_equal(plan(r, &w, &q), AST_PLANNED);
 	char shown[128];
-	snprintf(shown, sizeof shown, "SELECT alter_job('%s'::int, scheduled => false)", id);
+	snprintf(shown, sizeof shown, "SELECT public.alter_job('%s'::int, scheduled => false)", id);
 	assert_string_equal(action_current(r)->steps[0].shown, shown);
 	run(r, &w, NULL);
 	char *v = q1(c, sched, id);
@@ -449,7 +449,7 @@ static void test_jobs_pause_resume_run(void **state)
 	q.kind = ACT_JOB_RUN;
 	q.scheduler_running = false;
 	assert_int_equal(plan(r, &w, &q), AST_PLANNED);
-	assert_non_null(strstr(action_current(r)->steps[0].shown, "CALL run_job('"));
+	assert_non_null(strstr(action_current(r)->steps[0].shown, "CALL public.run_job('"));
 	assert_non_null(strstr(action_current(r)->note, "no scheduler is running"));
 	run(r, &w, NULL);
 	long long unc1 = q1n(c, "SELECT count(*) FROM show_chunks('act.jobt', older_than => interval '3 days') c "
@@ -490,7 +490,7 @@ static void test_retention_drops_exactly_listed(void **state)
 	char want[64];
 	snprintf(want, sizeof want, "DROPS %lld chunks", nd);
 	assert_non_null(strstr(p->effect, want));
-	assert_non_null(strstr(p->steps[0].shown, "SELECT drop_chunks('act.ret'::regclass, older_than => '"));
+	assert_non_null(strstr(p->steps[0].shown, "SELECT public.drop_chunks('act.ret'::regclass, older_than => '"));
 	/* the wrong name does not run it */
 	assert_int_equal(action_confirm(r, "act.ret"), -1);
 	assert_int_equal(action_confirm(r, NULL), -1);

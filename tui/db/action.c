@@ -131,18 +131,63 @@ static struct conn *use_conn(struct action_runner *r)
 	return NULL;
 }
 
+/* TimescaleDB's API lives in the extension's schema: every call is written
+ * "@ts.name(" in the SQL and qualified here, with the schema quoted by
+ * PQescapeIdentifier (sent) or action_quote_ident (shown). */
+static char *replace_ts(const char *sql, const char *prefix)
+{
+	size_t n = 0, pl = strlen(prefix);
+	for (const char *p = sql; (p = strstr(p, "@ts.")) != NULL; p += 4)
+		n++;
+	char *out = malloc(strlen(sql) + n * pl + 1);
+	if (!out)
+		return NULL;
+	char *o = out;
+	for (const char *p = sql; *p;) {
+		if (strncmp(p, "@ts.", 4) == 0) {
+			memcpy(o, prefix, pl);
+			o += pl;
+			p += 4;
+		} else {
+			*o++ = *p++;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+static char *expand_sql(struct action_runner *r, struct conn *c, const char *sql)
+{
+	const char *sch = r->cfg.server ? r->cfg.server->ts_schema : "";
+	PGconn *pg = c ? conn_pg(c) : NULL;
+	if (!sch[0] || !pg)
+		return replace_ts(sql, "");
+	char *q = PQescapeIdentifier(pg, sch, strlen(sch));
+	if (!q)
+		return NULL;
+	char prefix[NAME_LEN * 2 + 8];
+	snprintf(prefix, sizeof prefix, "%s.", q);
+	PQfreemem(q);
+	return replace_ts(sql, prefix);
+}
+
 static int send_q(struct action_runner *r, const char *sql, int n, const char *const *params,
 		  double timeout, conn_result_fn cb, int step)
 {
 	struct conn *c = use_conn(r);
 	if (!c)
 		return -1;
-	struct qctx *q = malloc(sizeof *q);
-	if (!q)
+	char *full = expand_sql(r, c, sql);
+	struct qctx *q = full ? malloc(sizeof *q) : NULL;
+	if (!q) {
+		free(full);
 		return -1;
+	}
 	*q = (struct qctx){ r, r->seq, step };
 	r->used_monitor = c != r->own;
-	if (conn_query(c, sql, n, params, timeout, cb, q) != 0) {
+	int rc = conn_query(c, full, n, params, timeout, cb, q);
+	free(full);
+	if (rc != 0) {
 		free(q);
 		return -1;
 	}
@@ -305,9 +350,18 @@ static void step_param(struct action_step *s, const char *v)
 	}
 }
 
-static void step_finish(struct action_step *s)
+static void step_finish(struct action_runner *r, struct action_step *s)
 {
-	action_show_sql(s->shown, sizeof s->shown, s);
+	char raw[sizeof s->shown], prefix[NAME_LEN * 2 + 8] = "";
+	const char *sch = r->cfg.server ? r->cfg.server->ts_schema : "";
+	action_show_sql(raw, sizeof raw, s);
+	if (sch[0]) {
+		action_quote_ident(prefix, sizeof prefix - 1, sch);
+		strcat(prefix, ".");
+	}
+	char *shown = replace_ts(raw, prefix);
+	snprintf(s->shown, sizeof s->shown, "%s", shown ? shown : raw);
+	free(shown);
 }
 
 static bool owner_ok(struct action_runner *r, const PGresult *res, const char *what, const char *name)
@@ -370,12 +424,12 @@ static void build_compress(struct action_runner *r, const PGresult *res)
 		int status = (int)pgres_ll(res, i, "status", 0);
 		partial += (status & 8) != 0;
 		snprintf(s->desc, sizeof s->desc, "compress %s%s", chunk, (status & 8) ? " (partial)" : "");
-		snprintf(s->sql, sizeof s->sql, "SELECT compress_chunk($1::regclass, if_not_compressed => true)");
+		snprintf(s->sql, sizeof s->sql, "SELECT @ts.compress_chunk($1::regclass, if_not_compressed => true)");
 		step_param(s, chunk);
 		s->measure = true;
 		s->bytes_before = pgres_double(res, i, "bytes", NAN);
 		bytes += isnan(s->bytes_before) ? 0 : s->bytes_before;
-		step_finish(s);
+		step_finish(r, s);
 	}
 	if (p->nsteps == 0) {
 		char why[300];
@@ -433,7 +487,7 @@ static void build_chunk(struct action_runner *r, const PGresult *res, bool compr
 	char b[32], a[32];
 	if (compress) {
 		snprintf(s->desc, sizeof s->desc, "compress %s%s", name, (status & 8) ? " (partial)" : "");
-		snprintf(s->sql, sizeof s->sql, "SELECT compress_chunk($1::regclass, if_not_compressed => true)");
+		snprintf(s->sql, sizeof s->sql, "SELECT @ts.compress_chunk($1::regclass, if_not_compressed => true)");
 		s->measure = true;
 		s->bytes_before = pgres_double(res, 0, "bytes", NAN);
 		snprintf(p->effect, sizeof p->effect, "1 chunk of %s.%s, about %s",
@@ -441,7 +495,7 @@ static void build_chunk(struct action_runner *r, const PGresult *res, bool compr
 			 fmt_bytes(b, sizeof b, s->bytes_before));
 	} else {
 		snprintf(s->desc, sizeof s->desc, "decompress %s", name);
-		snprintf(s->sql, sizeof s->sql, "SELECT decompress_chunk($1::regclass, if_compressed => true)");
+		snprintf(s->sql, sizeof s->sql, "SELECT @ts.decompress_chunk($1::regclass, if_compressed => true)");
 		double before = pgres_double(res, 0, "before_bytes", NAN);
 		double after = pgres_double(res, 0, "after_bytes", NAN);
 		snprintf(p->effect, sizeof p->effect, "1 chunk of %s.%s: %s compressed back to about %s",
@@ -449,7 +503,7 @@ static void build_chunk(struct action_runner *r, const PGresult *res, bool compr
 			 fmt_bytes(a, sizeof a, after), fmt_bytes(b, sizeof b, before));
 	}
 	step_param(s, name);
-	step_finish(s);
+	step_finish(r, s);
 	p->total_bytes = s->bytes_before;
 }
 
@@ -479,7 +533,7 @@ static void build_refresh(struct action_runner *r, const PGresult *res)
 		refuse(r, why);
 		return;
 	}
-	const char *sql = "CALL refresh_continuous_aggregate($1::regclass, $2::timestamptz, $3::timestamptz)";
+	const char *sql = "CALL @ts.refresh_continuous_aggregate($1::regclass, $2::timestamptz, $3::timestamptz)";
 	int slices = 0;
 	for (int i = 0; i < PQntuples(res); i++) {
 		if (pgres_isnull(res, i, "slice_from"))
@@ -493,7 +547,7 @@ static void build_refresh(struct action_runner *r, const PGresult *res)
 		step_param(s, name);
 		step_param(s, sf);
 		step_param(s, stt);
-		step_finish(s);
+		step_finish(r, s);
 		slices++;
 	}
 	if (slices == 0) {
@@ -507,7 +561,7 @@ static void build_refresh(struct action_runner *r, const PGresult *res)
 		step_param(s, name);
 		step_param(s, wfrom);
 		step_param(s, wto);
-		step_finish(s);
+		step_finish(r, s);
 	}
 	const char *wm = pgres_text(res, 0, "watermark", NULL);
 	snprintf(p->effect, sizeof p->effect, "window %s .. %s (%s), %d slice%s; watermark now %s",
@@ -545,11 +599,11 @@ static void build_job(struct action_runner *r, const PGresult *res)
 	switch (r->req.kind) {
 	case ACT_JOB_RUN:
 		if (r->req.scheduler_running) {
-			snprintf(s->sql, sizeof s->sql, "SELECT alter_job($1::int, next_start => now())");
+			snprintf(s->sql, sizeof s->sql, "SELECT @ts.alter_job($1::int, next_start => now())");
 			snprintf(p->note, sizeof p->note, "the scheduler is running: it is asked to start the job now "
 				 "(alter_job next_start), so its run is recorded in the job statistics");
 		} else {
-			snprintf(s->sql, sizeof s->sql, "CALL run_job($1::int)");
+			snprintf(s->sql, sizeof s->sql, "CALL @ts.run_job($1::int)");
 			snprintf(p->note, sizeof p->note, "no scheduler is running: CALL run_job runs the job here, "
 				 "in the action session (job statistics are not updated)");
 		}
@@ -562,7 +616,7 @@ static void build_job(struct action_runner *r, const PGresult *res)
 			refuse(r, why);
 			return;
 		}
-		snprintf(s->sql, sizeof s->sql, "SELECT alter_job($1::int, scheduled => false)");
+		snprintf(s->sql, sizeof s->sql, "SELECT @ts.alter_job($1::int, scheduled => false)");
 		snprintf(s->desc, sizeof s->desc, "pause job %d", id);
 		snprintf(p->effect, sizeof p->effect, "the scheduler stops running %s (a run in progress is terminated)", p->target);
 		break;
@@ -572,13 +626,13 @@ static void build_job(struct action_runner *r, const PGresult *res)
 			refuse(r, why);
 			return;
 		}
-		snprintf(s->sql, sizeof s->sql, "SELECT alter_job($1::int, scheduled => true)");
+		snprintf(s->sql, sizeof s->sql, "SELECT @ts.alter_job($1::int, scheduled => true)");
 		snprintf(s->desc, sizeof s->desc, "resume job %d", id);
 		snprintf(p->effect, sizeof p->effect, "the scheduler runs %s again on its schedule", p->target);
 		break;
 	}
 	step_param(s, sid);
-	step_finish(s);
+	step_finish(r, s);
 }
 
 static void build_retention(struct action_runner *r, const PGresult *res)
@@ -637,12 +691,12 @@ static void build_retention(struct action_runner *r, const PGresult *res)
 			 k > 1 ? " .. " : "", k > 1 ? pgres_text(res, last, "chunk_name", "") : "");
 		snprintf(s->desc, sizeof s->desc, "drop %d chunk%s (%s) %s .. %s", k, k == 1 ? "" : "s", list,
 			 pgres_text(res, first, "range_from", "?"), pgres_text(res, last, "range_to", "?"));
-		snprintf(s->sql, sizeof s->sql, "SELECT drop_chunks($1::regclass, older_than => $2::timestamptz, "
+		snprintf(s->sql, sizeof s->sql, "SELECT @ts.drop_chunks($1::regclass, older_than => $2::timestamptz, "
 			 "newer_than => $3::timestamptz)");
 		step_param(s, name);
 		step_param(s, pgres_text(res, last, "range_to", NULL));
 		step_param(s, pgres_text(res, first, "range_from", NULL));
-		step_finish(s);
+		step_finish(r, s);
 	}
 	char b[32];
 	p->total_bytes = bytes;
@@ -652,7 +706,7 @@ static void build_retention(struct action_runner *r, const PGresult *res)
 		 total, total == 1 ? "" : "s", after, fmt_bytes(b, sizeof b, bytes), RETENTION_BATCH);
 }
 
-static void add_analyze(struct action_plan *p, const char *schema, const char *name)
+static void add_analyze(struct action_runner *r, struct action_plan *p, const char *schema, const char *name)
 {
 	struct action_step *s = action_plan_add(p);
 	if (!s)
@@ -664,7 +718,7 @@ static void add_analyze(struct action_plan *p, const char *schema, const char *n
 	s->ident = true;
 	snprintf(s->ident_schema, sizeof s->ident_schema, "%s", schema);
 	snprintf(s->ident_name, sizeof s->ident_name, "%s", name);
-	step_finish(s);
+	step_finish(r, s);
 }
 
 static void build_analyze(struct action_runner *r, const PGresult *res)
@@ -682,7 +736,7 @@ static void build_analyze(struct action_runner *r, const PGresult *res)
 	}
 	if (!owner_ok(r, res, "ANALYZE", name))
 		return;
-	add_analyze(p, pgres_text(res, 0, "rel_schema", ""), pgres_text(res, 0, "rel_name", ""));
+	add_analyze(r, p, pgres_text(res, 0, "rel_schema", ""), pgres_text(res, 0, "rel_name", ""));
 	snprintf(p->effect, sizeof p->effect, "reads a sample of %s and its chunks; writes statistics only", name);
 }
 
@@ -697,7 +751,7 @@ static void build_maintenance(struct action_runner *r, const PGresult *res)
 		char q[NAME_LEN * 2 + 4];
 		action_qualify(q, sizeof q, schema, name);
 		if (strcmp(kind, "analyze") == 0) {
-			add_analyze(p, schema, name);
+			add_analyze(r, p, schema, name);
 			na++;
 			continue;
 		}
@@ -708,7 +762,7 @@ static void build_maintenance(struct action_runner *r, const PGresult *res)
 			const char *from = pgres_text(res, i, "p2", NULL), *to = pgres_text(res, i, "p3", NULL);
 			snprintf(s->desc, sizeof s->desc, "refresh lagging %s %s .. %s (policy window)", q,
 				 from ? from : "(open)", to ? to : "(open)");
-			snprintf(s->sql, sizeof s->sql, "CALL refresh_continuous_aggregate($1::regclass, $2::timestamptz, $3::timestamptz)");
+			snprintf(s->sql, sizeof s->sql, "CALL @ts.refresh_continuous_aggregate($1::regclass, $2::timestamptz, $3::timestamptz)");
 			step_param(s, q);
 			step_param(s, from);
 			step_param(s, to);
@@ -717,14 +771,14 @@ static void build_maintenance(struct action_runner *r, const PGresult *res)
 			long long n = pgres_ll(res, i, "n", 0);
 			snprintf(s->desc, sizeof s->desc, "compress the backlog of %s: %lld chunk%s past %s", q, n,
 				 n == 1 ? "" : "s", pgres_text(res, i, "p2", "?"));
-			snprintf(s->sql, sizeof s->sql, "SELECT count(compress_chunk(c, if_not_compressed => true)) "
-				 "FROM show_chunks($1::regclass, older_than => $2::interval) c");
+			snprintf(s->sql, sizeof s->sql, "SELECT count(@ts.compress_chunk(c, if_not_compressed => true)) "
+				 "FROM @ts.show_chunks($1::regclass, older_than => $2::interval) c");
 			step_param(s, q);
 			step_param(s, pgres_text(res, i, "p2", NULL));
 			nc++;
 			chunks += (int)n;
 		}
-		step_finish(s);
+		step_finish(r, s);
 	}
 	if (p->nsteps == 0) {
 		refuse(r, "nothing to do: no stale statistics, no lagging aggregate, no compression backlog");
@@ -863,7 +917,7 @@ int action_prepare_plan(struct action_runner *r, const struct action_plan *p)
 			return refuse(r, "out of memory");
 		*s = p->steps[i];
 		s->state = STEP_PENDING;
-		step_finish(s);
+		step_finish(r, s);
 	}
 	if (action_unavailable(p->kind, r->cfg.server, r->cfg.read_only, why, sizeof why))
 		return refuse(r, why);
@@ -1157,7 +1211,10 @@ int action_list_chunks(struct action_runner *r, const char *schema, const char *
 	struct qctx *q = c ? malloc(sizeof *q) : NULL;
 	if (q)
 		*q = (struct qctx){ r, 0, (int)r->chunks_seq };
-	if (!q || conn_query(c, action_sql_chunk_list, 1, params, 60, chunks_cb, q) != 0) {
+	char *full = q ? expand_sql(r, c, action_sql_chunk_list) : NULL;
+	int rc = full ? conn_query(c, full, 1, params, 60, chunks_cb, q) : -1;
+	free(full);
+	if (rc != 0) {
 		free(q);
 		l->loading = false;
 		snprintf(l->error, sizeof l->error, "not connected");

@@ -32,7 +32,7 @@ const char *const action_sql_compress_plan =
 	"   ORDER BY j.job_id LIMIT 1) AS compress_after FROM hdr) "
 	", lst AS (SELECT unnest(CASE WHEN pol.ht_id IS NOT NULL AND pol.compression_state = 1 "
 	"   AND pol.compress_after IS NOT NULL AND pol.compress_after !~ '^-?[0-9]+$' "
-	"   THEN ARRAY(SELECT show_chunks(pol.rel, older_than => pol.compress_after::interval)) END) AS rel FROM pol) "
+	"   THEN ARRAY(SELECT @ts.show_chunks(pol.rel, older_than => pol.compress_after::interval)) END) AS rel FROM pol) "
 	", ch AS (SELECT n2.nspname AS chunk_schema, c2.relname AS chunk_name, k.status, "
 	"   c2.relpages::float8 * current_setting('block_size')::float8 AS bytes, rng.range_start "
 	"   FROM lst " CHUNK_JOIN TIME_RANGE
@@ -100,7 +100,7 @@ const char *const action_sql_refresh_plan =
 	"SELECT st.rel_schema, st.rel_name, st.mat_id, st.owner, st.owner_name, st.bucket_width, st.so, st.eo, "
 	"  st.policies, st.int_time, st.wfrom, st.wto, st.watermark, gs.g AS slice_from, "
 	"  CASE WHEN gs.g IS NULL THEN NULL ELSE least(gs.g + st.step, st.wto) END AS slice_to "
-	"FROM st LEFT JOIN LATERAL (SELECT generate_series(time_bucket(st.b, st.wfrom), "
+	"FROM st LEFT JOIN LATERAL (SELECT generate_series(@ts.time_bucket(st.b, st.wfrom), "
 	"  st.wto - interval '1 microsecond', st.step) AS g WHERE st.step IS NOT NULL) gs ON true "
 	"ORDER BY gs.g";
 
@@ -116,7 +116,7 @@ const char *const action_sql_retention_plan =
 	"   ORDER BY j.job_id LIMIT 1) AS drop_after FROM hdr) "
 	", lst AS (SELECT unnest(CASE WHEN pol.ht_id IS NOT NULL "
 	"   AND pol.drop_after IS NOT NULL AND pol.drop_after !~ '^-?[0-9]+$' "
-	"   THEN ARRAY(SELECT show_chunks(pol.rel, older_than => pol.drop_after::interval)) END) AS rel FROM pol) "
+	"   THEN ARRAY(SELECT @ts.show_chunks(pol.rel, older_than => pol.drop_after::interval)) END) AS rel FROM pol) "
 	", ch AS (SELECT n2.nspname AS chunk_schema, c2.relname AS chunk_name, k.status, "
 	"   coalesce((SELECT s.compressed_heap_size + s.compressed_toast_size + s.compressed_index_size "
 	"     FROM _timescaledb_catalog.compression_chunk_size s WHERE s.chunk_id = k.id AND (k.status & 1) <> 0), "
@@ -152,7 +152,7 @@ const char *const action_sql_maintenance_plan =
 	"    AND (j.config->>'hypertable_id')::int = hts.id "
 	"   WHERE hts.owner AND j.config->>'compress_after' !~ '^-?[0-9]+$'), "
 	"bl AS (SELECT bk.schema_name, bk.table_name, bk.after, "
-	"   (SELECT count(*) FROM show_chunks(bk.rel, older_than => CASE WHEN bk.after ~ '^-?[0-9]+$' "
+	"   (SELECT count(*) FROM @ts.show_chunks(bk.rel, older_than => CASE WHEN bk.after ~ '^-?[0-9]+$' "
 	"      THEN NULL ELSE bk.after::interval END) s(r) "
 	"     JOIN pg_catalog.pg_class c ON c.oid = s.r JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
 	"     JOIN _timescaledb_catalog.chunk k ON k.schema_name = n.nspname AND k.table_name = c.relname "
@@ -188,7 +188,7 @@ const char *const action_sql_maintenance_plan =
 
 const char *const action_sql_chunk_list =
 	TARGET_HDR
-	", lst AS (SELECT unnest(CASE WHEN hdr.ht_id IS NOT NULL THEN ARRAY(SELECT show_chunks(hdr.rel)) END) AS rel FROM hdr) "
+	", lst AS (SELECT unnest(CASE WHEN hdr.ht_id IS NOT NULL THEN ARRAY(SELECT @ts.show_chunks(hdr.rel)) END) AS rel FROM hdr) "
 	"SELECT n2.nspname AS chunk_schema, c2.relname AS chunk_name, k.status, "
 	"  CASE WHEN d.column_type IN ('timestamptz'::regtype, 'timestamp'::regtype, 'date'::regtype) "
 	"       THEN rng.range_start / 1000000.0 END AS range_from, "
