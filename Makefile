@@ -138,6 +138,9 @@ install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/tsdbtop/themes
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/tsdbtop
 	install -m 0644 themes/*.theme $(DESTDIR)$(PREFIX)/share/tsdbtop/themes/
+	install -d $(DESTDIR)$(PREFIX)/share/tsdbtop/sql/schema $(DESTDIR)$(PREFIX)/share/tsdbtop/sql/deploy
+	install -m 0644 sql/schema/*.sql $(DESTDIR)$(PREFIX)/share/tsdbtop/sql/schema/
+	install -m 0644 sql/deploy/*.sql $(DESTDIR)$(PREFIX)/share/tsdbtop/sql/deploy/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/tsdbtop
