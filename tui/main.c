@@ -30,6 +30,11 @@ static const struct command commands[] = {
 	{ "jobs", cmd_jobs, "list TimescaleDB jobs" },
 	{ "retention", cmd_retention, "TABLE --set INTERVAL | --disable | --enable" },
 	{ "refresh", cmd_refresh, "CAGG [--from T] [--to T]: refresh a continuous aggregate" },
+	{ "compress", cmd_compress, "TABLE|CHUNK [--older-than INTERVAL]: compress, one chunk per step" },
+	{ "decompress", cmd_decompress, "CHUNK: decompress one chunk" },
+	{ "job", cmd_job, "run|pause|resume ID: run a job now, pause or resume it" },
+	{ "maintenance", cmd_maintenance, "[--plan]: analyze stale, refresh lagging, compress backlogs" },
+	{ "archive", cmd_archive, "CHUNK --out FILE [--format csv]: a chunk's rows to a CSV file" },
 	{ "deploy", cmd_deploy, "deploy the MS5.0 layer from sql/ (pre-flight, steps, validation)" },
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

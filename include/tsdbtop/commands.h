@@ -10,5 +10,10 @@ int cmd_metrics(int argc, char **argv);
 int cmd_jobs(int argc, char **argv);
 int cmd_retention(int argc, char **argv);
 int cmd_refresh(int argc, char **argv);
+int cmd_compress(int argc, char **argv);
+int cmd_decompress(int argc, char **argv);
+int cmd_job(int argc, char **argv);
+int cmd_maintenance(int argc, char **argv);
+int cmd_archive(int argc, char **argv);
 
 #endif

@@ -42,5 +42,10 @@ void hl_ts_schema(struct hl_session *h, char *buf, size_t n);
  * without the trailing newline); NULL fn drops them again. */
 void hl_on_notice(struct hl_session *h, void (*fn)(const char *msg, void *ud), void *ud);
 void hl_close(struct hl_session *h);
+/* The session's loop and connection, for commands that drive more on the
+ * same loop (the action runner: monitor fallback) or read the libpq handle
+ * (archive: COPY TO STDOUT). */
+struct ev_loop *hl_loop(struct hl_session *h);
+struct conn *hl_conn(struct hl_session *h);
 
 #endif

@@ -310,3 +310,13 @@ void hl_close(struct hl_session *h)
 	ev_loop_destroy(h->loop);
 	free(h);
 }
+
+struct ev_loop *hl_loop(struct hl_session *h)
+{
+	return h->loop;
+}
+
+struct conn *hl_conn(struct hl_session *h)
+{
+	return h->s.conn;
+}
