@@ -141,6 +141,8 @@ install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/share/tsdbtop/sql/schema $(DESTDIR)$(PREFIX)/share/tsdbtop/sql/deploy
 	install -m 0644 sql/schema/*.sql $(DESTDIR)$(PREFIX)/share/tsdbtop/sql/schema/
 	install -m 0644 sql/deploy/*.sql $(DESTDIR)$(PREFIX)/share/tsdbtop/sql/deploy/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0644 tui/tsdbtop.1 $(DESTDIR)$(PREFIX)/share/man/man1/tsdbtop.1
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/tsdbtop
