@@ -38,7 +38,7 @@ e2e_actions() {
     for _i in 1 2 3 4 5 6; do sleep 0.5; screen $A | grep -E 'Compress|planning|polled|Filter' | sed 's/^/#   dbg: /'; done
   fi
   check "c on metric_hist: the dialog shows the SQL with the real chunk names" $A \
-    wait_for_text $A "SELECT public\\.compress_chunk\\('_timescaledb_internal\\._hyper_[0-9]+_[0-9]+_chunk'::regclass, if_not_compressed => tr" 60
+    wait_for_text $A "SELECT public\\.compress_chunk\\('_timescaledb_internal\\._hyper_[0-9]+_[0-9]+_chunk'::regclass, if_not_compressed" 60
   check "the dialog says what it touches ($backlog chunks past compress_after)" $A \
     wait_for_text $A "$backlog chunks? past compress_after \\(7 days\\)" 2
   check "the dialog names the target and how to confirm" $A \
@@ -99,6 +99,58 @@ e2e_actions() {
      head -1 "$WORK/actions.log" | grep -q '^{"time":"[0-9T:.-]*Z","event":'; then
     ok "--log FILE: one JSON line per event ($n steps), no password"
   else not_ok "--log FILE: one JSON line per event (steps '$n')"; fi
+
+  # jobs of the selected row: pause and resume change the job, run now says how
+  jid=$(e2e_q "SELECT job_id FROM timescaledb_information.jobs WHERE hypertable_name = 'metric_hist' AND proc_name = 'policy_compression'")
+  send $A / Escape 2 /
+  send $A -l metric_hist
+  send $A Enter j
+  check "j opens the jobs of metric_hist" $A wait_for_text $A "Jobs of (factory_telemetry\\.)?metric_hist" 10
+  check "the jobs list shows its compression job $jid" $A wait_for_text $A " $jid +policy_compression +active" 5
+  send $A r
+  check "run now without a scheduler: CALL run_job, and why" $A \
+    wait_for_text $A "CALL public\\.run_job\\('$jid'::int\\)" 30
+  check "... the dialog says no scheduler is running" $A wait_for_text $A 'no scheduler is running' 2
+  send $A n
+  wait_for_gone $A 'run_job' 5
+  send $A p
+  wait_for_text $A "alter_job\\('$jid'::int, scheduled => false\\)" 30 && wait_for_text $A 'Enter / y runs' 5
+  send $A y
+  if wait_for_text $A "Pause job $jid: 1/1 steps, finished" 30 &&
+     [ "$(e2e_q "SELECT scheduled FROM timescaledb_information.jobs WHERE job_id = $jid")" = f ]; then
+    ok "p + y pauses job $jid (scheduled = false on the server)"
+  else not_ok "p + y pauses job $jid" $A; fi
+  check "the jobs list shows it PAUSED" $A wait_for_text $A " $jid +policy_compression +PAUSED" 10
+  send $A u
+  wait_for_text $A "alter_job\\('$jid'::int, scheduled => true\\)" 30 && wait_for_text $A 'Enter / y runs' 5
+  send $A y
+  if wait_for_text $A "Resume job $jid: 1/1 steps, finished" 30 &&
+     [ "$(e2e_q "SELECT scheduled FROM timescaledb_information.jobs WHERE job_id = $jid")" = t ]; then
+    ok "u + y resumes it (scheduled = true)"
+  else not_ok "u + y resumes it" $A; fi
+  send $A Escape
+  wait_for_gone $A 'Jobs of' 5
+
+  # refresh an aggregate: the policy window, in slices; the watermark moves
+  wm="SELECT coalesce(_timescaledb_functions.cagg_watermark(mat_hypertable_id), 0) FROM _timescaledb_catalog.continuous_agg WHERE user_view_name = 'metric_hourly_aggregate'"
+  wm0=$(e2e_q "$wm")
+  send $A / Escape 4 /
+  send $A -l metric_hourly
+  send $A Enter f
+  check "f: the refresh dialog shows CALL refresh_continuous_aggregate with the window" $A \
+    wait_for_text $A "CALL public\\.refresh_continuous_aggregate\\('factory_telemetry\\.metric_hourly_aggregate'::regclass, '" 30
+  wait_for_text $A 'Enter / y runs' 5
+  # a typed window (the policy's ends an hour ago: it may have nothing new)
+  send $A w
+  send $A -l '3 days'
+  send $A Enter
+  check "w: a typed window is planned again, in slices" $A wait_for_text $A '\(typed\), [0-9]+ slices' 30
+  wait_for_text $A 'Enter / y runs' 5
+  send $A y
+  check "the refresh finishes" $A wait_for_text $A 'Refresh factory_telemetry\.metric_hourly_aggregate: [0-9]+/[0-9]+ steps, finished' 120
+  wm1=$(e2e_q "$wm")
+  if [ -n "$wm1" ] && [ "$wm1" -gt "${wm0:-0}" ]; then ok "the watermark moved ($wm0 -> $wm1)"
+  else not_ok "the watermark moved ('$wm0' -> '$wm1')"; fi
 
   # retention: the typed name is needed
   send $A / Escape 3 /

@@ -398,6 +398,14 @@ static void test_refresh_moves_watermark(void **state)
 	snprintf(q.window, sizeof q.window, "3 days");
 	assert_int_equal(plan(r, &w, &q), AST_PLANNED);
 	assert_non_null(strstr(action_current(r)->effect, "typed"));
+	/* slices of whole buckets only: the server refuses a window under one
+	 * bucket ("refresh window too small") */
+	for (int i = 0; i < action_current(r)->nsteps; i++) {
+		const struct action_step *st = &action_current(r)->steps[i];
+		assert_non_null(strstr(st->params[1], ":00:00+00"));
+		assert_non_null(strstr(st->params[2], ":00:00+00"));
+		assert_true(strcmp(st->params[1], st->params[2]) < 0);
+	}
 	action_dismiss(r);
 	assert_int_equal(action_state(r), AST_IDLE);
 	/* not a cagg */

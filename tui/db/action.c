@@ -586,9 +586,11 @@ static void build_job(struct action_runner *r, const PGresult *res)
 	if (!pgres_isnull(res, 0, "hypertable_name"))
 		action_qualify(ht, sizeof ht, pgres_text(res, 0, "hypertable_schema", ""),
 			       pgres_text(res, 0, "hypertable_name", ""));
-	snprintf(p->target, sizeof p->target, "job %d (%s%s%s)", id, pgres_text(res, 0, "proc_name", "?"),
+	char what[NAME_LEN * 2 + 100];
+	snprintf(what, sizeof what, "job %d (%s%s%s)", id, pgres_text(res, 0, "proc_name", "?"),
 		 ht[0] ? " on " : "", ht);
-	if (!owner_ok(r, res, "changing a job", p->target))
+	snprintf(p->target, sizeof p->target, "job %d", id);
+	if (!owner_ok(r, res, "changing a job", what))
 		return;
 	bool scheduled = pgres_bool(res, 0, "scheduled", true);
 	struct action_step *s = action_plan_add(p);
@@ -608,7 +610,7 @@ static void build_job(struct action_runner *r, const PGresult *res)
 				 "in the action session (job statistics are not updated)");
 		}
 		snprintf(s->desc, sizeof s->desc, "run job %d now", id);
-		snprintf(p->effect, sizeof p->effect, "runs %s once", p->target);
+		snprintf(p->effect, sizeof p->effect, "runs %s once", what);
 		break;
 	case ACT_JOB_PAUSE:
 		if (!scheduled) {
@@ -618,7 +620,7 @@ static void build_job(struct action_runner *r, const PGresult *res)
 		}
 		snprintf(s->sql, sizeof s->sql, "SELECT @ts.alter_job($1::int, scheduled => false)");
 		snprintf(s->desc, sizeof s->desc, "pause job %d", id);
-		snprintf(p->effect, sizeof p->effect, "the scheduler stops running %s (a run in progress is terminated)", p->target);
+		snprintf(p->effect, sizeof p->effect, "the scheduler stops running %s (a run in progress is terminated)", what);
 		break;
 	default:
 		if (scheduled) {
@@ -628,7 +630,7 @@ static void build_job(struct action_runner *r, const PGresult *res)
 		}
 		snprintf(s->sql, sizeof s->sql, "SELECT @ts.alter_job($1::int, scheduled => true)");
 		snprintf(s->desc, sizeof s->desc, "resume job %d", id);
-		snprintf(p->effect, sizeof p->effect, "the scheduler runs %s again on its schedule", p->target);
+		snprintf(p->effect, sizeof p->effect, "the scheduler runs %s again on its schedule", what);
 		break;
 	}
 	step_param(s, sid);
@@ -831,7 +833,7 @@ static void plan_cb(struct conn *c, struct pg_result *res, const struct conn_err
 static const char *const titles[ACT_KIND_COUNT] = {
 	[ACT_COMPRESS] = "Compress", [ACT_COMPRESS_CHUNK] = "Compress chunk",
 	[ACT_DECOMPRESS_CHUNK] = "Decompress chunk", [ACT_REFRESH] = "Refresh",
-	[ACT_JOB_RUN] = "Run job now", [ACT_JOB_PAUSE] = "Pause job", [ACT_JOB_RESUME] = "Resume job",
+	[ACT_JOB_RUN] = "Run now", [ACT_JOB_PAUSE] = "Pause", [ACT_JOB_RESUME] = "Resume",
 	[ACT_RETENTION] = "Retention: drop chunks", [ACT_ANALYZE] = "Analyze",
 	[ACT_MAINTENANCE] = "Maintenance", [ACT_CUSTOM] = "Custom",
 };

@@ -97,11 +97,14 @@ const char *const action_sql_refresh_plan =
 	"  ca.bucket_width ~ '^-?[0-9]+$' AS int_time FROM ca), "
 	"st AS (SELECT win.*, CASE WHEN wfrom IS NULL OR wto IS NULL OR b IS NULL OR wto <= wfrom THEN NULL "
 	"  ELSE b * greatest(1, ceil(extract(epoch FROM (wto - wfrom)) / 12 / extract(epoch FROM b)))::float8 END AS step FROM win) "
+	/* slices of whole buckets: a window smaller than one bucket is refused
+	 * by the server ("refresh window too small"), and only whole buckets
+	 * are refreshed anyway, so the end is the last bucket boundary */
 	"SELECT st.rel_schema, st.rel_name, st.mat_id, st.owner, st.owner_name, st.bucket_width, st.so, st.eo, "
 	"  st.policies, st.int_time, st.wfrom, st.wto, st.watermark, gs.g AS slice_from, "
-	"  CASE WHEN gs.g IS NULL THEN NULL ELSE least(gs.g + st.step, st.wto) END AS slice_to "
+	"  CASE WHEN gs.g IS NULL THEN NULL ELSE least(gs.g + st.step, @ts.time_bucket(st.b, st.wto)) END AS slice_to "
 	"FROM st LEFT JOIN LATERAL (SELECT generate_series(@ts.time_bucket(st.b, st.wfrom), "
-	"  st.wto - interval '1 microsecond', st.step) AS g WHERE st.step IS NOT NULL) gs ON true "
+	"  @ts.time_bucket(st.b, st.wto) - interval '1 microsecond', st.step) AS g WHERE st.step IS NOT NULL) gs ON true "
 	"ORDER BY gs.g";
 
 const char *const action_sql_job_plan =

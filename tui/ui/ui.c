@@ -336,19 +336,26 @@ static void draw_status(struct ui *u)
 	}
 	const char *hint = "? help  q quit ";
 	int hw = (int)strlen(hint);
+	/* an action's progress or message needs the room: say less about the poll */
+	bool compact = act_running(u) || (u->notice[0] && now - u->notice_at < 15 &&
+	                                  strlen(u->notice) > (size_t)(W > 100 ? W - 100 : 0));
 	if (a->snap.polled_at > 0 && !isnan(a->snap.polled_at)) {
 		time_t tt = (time_t)a->snap.polled_at;
 		struct tm tm;
 		gmtime_r(&tt, &tm);
 		strftime(t, sizeof t, "%H:%M:%S", &tm);
 		pane_ago(ago, sizeof ago, a->snap.polled_at, now);
-		snprintf(line, sizeof line, " polled %s UTC (%s) in %.0f ms", t, ago, a->snap.poll_ms);
+		if (compact)
+			snprintf(line, sizeof line, " polled %s (%s)", t, ago);
+		else
+			snprintf(line, sizeof line, " polled %s UTC (%s) in %.0f ms", t, ago, a->snap.poll_ms);
 	} else {
 		snprintf(line, sizeof line, " no poll yet");
 	}
 	pane_dur(iv, sizeof iv, a->interval);
 	size_t l = strlen(line);
-	snprintf(line + l, sizeof line - l, " %s every %s", u->utf8 ? "\u00b7" : "|", iv);
+	if (!compact)
+		snprintf(line + l, sizeof line - l, " %s every %s", u->utf8 ? "\u00b7" : "|", iv);
 	int x = put(u, w, 0, 0, W - hw - 1, ROLE_STATUS, line);
 	if (a->paused)
 		x += put(u, w, 0, x, W - hw - 1 - x, ROLE_WARNING, "  PAUSED");
@@ -1188,7 +1195,7 @@ static void draw_dialog(struct ui *u)
 	const struct action_plan *p = action_current(r);
 	enum action_state st = action_state(r);
 	int ww = COLS - 4 < 110 ? COLS - 4 : 110;
-	int steps_h = p->nsteps < 8 ? (p->nsteps ? p->nsteps * 2 : 1) : 16;
+	int steps_h = p->nsteps < 6 ? (p->nsteps ? p->nsteps * 3 : 1) : 18;
 	int hh = 10 + steps_h;
 	if (hh > LINES - 2)
 		hh = LINES - 2;
@@ -1219,20 +1226,28 @@ static void draw_dialog(struct ui *u)
 	int body = hh - y - 4;
 	if (u->dlg_sel < u->dlg_top)
 		u->dlg_top = u->dlg_sel;
-	if (body >= 2 && u->dlg_sel >= u->dlg_top + body / 2)
-		u->dlg_top = u->dlg_sel - body / 2 + 1;
+	if (body >= 3 && u->dlg_sel >= u->dlg_top + body / 3)
+		u->dlg_top = u->dlg_sel - body / 3 + 1;
 	for (int i = u->dlg_top; i < p->nsteps && y + 1 < hh - 4 + 1 && y < hh - 4; i++) {
 		const struct action_step *s = &p->steps[i];
 		bool sel = i == u->dlg_sel && p->nsteps > 1;
 		snprintf(line, sizeof line, "%s%2d. %s%s", sel ? "> " : "  ", i + 1,
 		         s->state == STEP_SKIPPED ? "[skip] " : "", s->desc);
 		put(u, w, y++, 2, iw, sel ? ROLE_SELECTED : (s->state == STEP_SKIPPED ? ROLE_DIM : ROLE_NORMAL), line);
-		if (y < hh - 4) {
-			snprintf(line, sizeof line, "      %s;", s->shown);
+		/* the SQL in full, wrapped (up to three lines per step) */
+		char sql[ACT_SQL_MAX + 300];
+		snprintf(sql, sizeof sql, "%s;", s->shown);
+		int cw = iw - 6, nl = 0;
+		for (const char *q = sql; *q && y < hh - 4 && nl < 3 && cw > 10; nl++) {
+			int take = (int)strlen(q);
+			if (take > cw && nl < 2)
+				take = cw;
+			snprintf(line, sizeof line, "      %.*s", take, q);
 			put(u, w, y++, 2, iw, ROLE_ACCENT, line);
+			q += take;
 		}
 	}
-	if (u->dlg_top + body / 2 < p->nsteps && y >= hh - 4)
+	if (u->dlg_top + body / 3 < p->nsteps && y >= hh - 4)
 		put(u, w, hh - 4, 2, iw, ROLE_DIM, "  (more steps: Up/Down)");
 	if (u->typed_mode == TYPED_NAME) {
 		snprintf(line, sizeof line, "Type the hypertable's name to confirm: %s_", u->typed);
