@@ -766,6 +766,48 @@ static void test_lock_timeout_clear_message(void **state)
 	action_runner_free(r);
 }
 
+/* The action's backend dies mid-statement: the step fails with "connection
+ * lost mid-action", nothing further runs, and the runner reconnects. */
+static void test_connection_lost_mid_action(void **state)
+{
+	(void)state;
+	struct watch w;
+	struct action_runner *r = runner(&pg_env, &w, false, 0);
+	struct action_plan p;
+	action_plan_init(&p, ACT_CUSTOM, "Sleep");
+	snprintf(p.target, sizeof p.target, "test");
+	struct action_step *s = action_plan_add(&p);
+	snprintf(s->sql, sizeof s->sql, "SELECT pg_sleep(20) /* act-lost */");
+	s = action_plan_add(&p);
+	snprintf(s->sql, sizeof s->sql, "CREATE TABLE act_never2 (v int)");
+	assert_int_equal(action_prepare_plan(r, &p), 0);
+	action_plan_free(&p);
+	w.settled = false;
+	assert_int_equal(action_confirm(r, NULL), 0);
+	harness_run_for(EV_DEFAULT, 0.5);
+	assert_int_equal(q1n(pg_env.check, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+					   "WHERE query LIKE '%act-lost%' AND pid <> pg_backend_pid()", NULL), 1);
+	assert_true(harness_run_until(EV_DEFAULT, &w.settled, 10));
+	const struct action_plan *cp = action_current(r);
+	assert_int_equal(cp->steps[0].state, STEP_FAILED);
+	assert_non_null(strstr(cp->steps[0].result, "connection lost mid-action"));
+	assert_int_equal(cp->steps[1].state, STEP_STOPPED);
+	assert_non_null(strstr(action_message(r), "0/2 steps, failed at step 1/2"));
+	assert_null(q1(pg_env.check, "SELECT to_regclass('act_never2')::text", NULL));
+	/* it reconnects, and the next action runs */
+	double end = harness_now() + 15;
+	while (harness_now() < end && strncmp(action_where(r), "on a second", 11) != 0)
+		harness_run_for(EV_DEFAULT, 0.1);
+	action_plan_init(&p, ACT_CUSTOM, "One");
+	s = action_plan_add(&p);
+	snprintf(s->sql, sizeof s->sql, "SELECT 7");
+	assert_int_equal(action_prepare_plan(r, &p), 0);
+	action_plan_free(&p);
+	run(r, &w, NULL);
+	assert_string_equal(action_current(r)->steps[0].result, "ok: 7");
+	action_runner_free(r);
+}
+
 /* A role that does not own the table: refused by the plan with the reason;
  * a statement the server refuses lands in the log with its message. */
 static void test_privileges(void **state)
@@ -819,6 +861,7 @@ int main(void)
 		cmocka_unit_test(test_stop_mid_statement),
 		cmocka_unit_test(test_lock_timeout_clear_message),
 		cmocka_unit_test(test_privileges),
+		cmocka_unit_test(test_connection_lost_mid_action),
 	};
 	int rc = 0;
 	if (harness_env("TSDBTOP_TSDB"))
