@@ -138,6 +138,11 @@ SELECT format('ALTER TABLE manage_test.%I SET (timescaledb.compress)', E'ev"il\x
 SELECT format('INSERT INTO manage_test.%I SELECT t, 1 FROM generate_series(now() - interval ''10 days'', now(), interval ''6 hours'') t',
   E'ev"il\x1b[31m\nname') \gexec
 CREATE TABLE manage_test.plain (x int);
+-- 241 one-hour chunks: a run long enough to be stopped
+CREATE TABLE manage_test.big (ts timestamptz NOT NULL, v float8);
+SELECT create_hypertable('manage_test.big', by_range('ts', interval '1 hour'));
+ALTER TABLE manage_test.big SET (timescaledb.compress);
+INSERT INTO manage_test.big SELECT t, 1 FROM generate_series(now() - interval '20 days', now() - interval '10 days', interval '10 minutes') t;
 SQL
 then ok "test objects created (schema manage_test)"
 else nok "test objects created (schema manage_test)" "$(cat "$T/setup.log")"; exit 1
@@ -259,6 +264,23 @@ verdict $? "compress a name with a quote, ESC and a newline: done, every line sa
 run "$BIN" compress "$(printf 'manage_test."no\033[31msuch"')" "$DB"
 [ "$RC" -eq 1 ] && one_err_line && no_esc && grep -q 'no?\[31msuch' "$T/err"
 verdict $? "compress an unknown name with ESC: exit 1, one sanitised line"
+
+# SIGINT stops a run: no further step; what was reported done is what the server has
+BIG=manage_test.big
+TOTAL=$(eligible $BIG '1 day' | wc -l)
+"$BIN" compress $BIG --older-than 1d "$DB" >"$T/out" 2>"$T/err" &
+P=$!
+i=0
+while [ "$(grep -c ' chunks  compress ' "$T/out")" -lt 5 ] && [ $i -lt 400 ] && kill -0 $P 2>/dev/null; do
+  sleep 0.05; i=$((i + 1))
+done
+kill -INT $P 2>/dev/null
+wait $P
+RC=$?
+done_n=$(sed -n "s/^Compress $BIG: \([0-9]*\)\/$TOTAL steps, stopped by the operator.*/\1/p" "$T/out")
+[ "$RC" -eq 1 ] && [ -n "$done_n" ] && [ "$done_n" -lt "$TOTAL" ] && [ "$(compressed $BIG | wc -l)" -eq "$done_n" ] &&
+  grep -q 'stopping: the statement in flight is cancelled' "$T/err"
+verdict $? "compress stopped by SIGINT: exit 1, ${done_n:-?}/$TOTAL reported done = compressed on the server"
 
 # ---- decompress -------------------------------------------------------------------------------
 C1=$(head -1 "$T/eligible")
