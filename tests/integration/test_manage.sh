@@ -105,6 +105,19 @@ run "$BIN" archive some_chunk --out "$T/dead.csv" "$DEAD"
 [ "$RC" -eq 3 ] && one_err_line && ! ls "$T"/dead.csv* >/dev/null 2>&1
 verdict $? "archive, no server: exit 3, one line, no file"
 
+# ---- native PostgreSQL 15 (no TimescaleDB) ---------------------------------------------------
+PG=${TSDBTOP_PG15:-}
+if [ -n "$PG" ]; then
+  for c in "compress some_table" "decompress some_chunk" "job run 1" "maintenance --plan" "archive some_chunk --out $T/pg.csv"; do
+    # shellcheck disable=SC2086
+    run "$BIN" $c "$PG"
+    [ "$RC" -eq 1 ] && one_err_line && grep -q 'TimescaleDB is not installed in database' "$T/err" && ! ls "$T"/pg.csv* >/dev/null 2>&1
+    verdict $? "PG15 $c: exit 1, one line: not installed"
+  done
+else
+  nok "TSDBTOP_PG15 is set"
+fi
+
 # ---- embedded TimescaleDB -------------------------------------------------------------------
 DB=${TSDBTOP_TSDB:-}
 if [ -z "$DB" ]; then nok "TSDBTOP_TSDB is set"; exit 1; fi

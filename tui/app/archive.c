@@ -68,13 +68,12 @@ static int archive_opt(void *ud, int idx, const char *arg, FILE *err)
 	}
 }
 
+/* timescaledb_information.chunks: the same on every catalog layout. */
 static const char chunk_sql[] =
-	"SELECT n.nspname AS chunk_schema, c.relname AS chunk_name, k.id AS chunk_id,"
-	" h.schema_name AS ht_schema, h.table_name AS ht_name, k.status"
+	"SELECT n.nspname AS chunk_schema, c.relname AS chunk_name, ch.chunk_name AS is_chunk,"
+	" ch.hypertable_schema, ch.hypertable_name"
 	" FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-	" LEFT JOIN _timescaledb_catalog.chunk k ON k.schema_name = n.nspname AND k.table_name = c.relname"
-	"  AND NOT k.dropped"
-	" LEFT JOIN _timescaledb_catalog.hypertable h ON h.id = k.hypertable_id"
+	" LEFT JOIN timescaledb_information.chunks ch ON ch.chunk_schema = n.nspname AND ch.chunk_name = c.relname"
 	" WHERE c.oid = $1::regclass";
 
 static volatile sig_atomic_t interrupted;

@@ -188,6 +188,19 @@ static void act_close(struct act_run *x)
 	hl_close(x->h);
 }
 
+/* What the server cannot do (license, version, replica, catalog layout),
+ * before a lookup query that would fail with a less clear message. The
+ * read-only refusal is left to the runner, which logs it. */
+static int act_precheck(struct act_run *x, enum action_kind k)
+{
+	char why[400];
+	if (action_unavailable(k, hl_info(x->h), false, why, sizeof why)) {
+		errline(x, why);
+		return HL_EXIT_FAILED;
+	}
+	return -1;
+}
+
 /* The statement exactly as it is sent: TimescaleDB's schema and ANALYZE's
  * identifier quoted by PQescapeIdentifier, parameters left as $n. */
 static void sent_sql(struct act_run *x, const struct action_step *s, char *buf, size_t n)
@@ -663,7 +676,7 @@ int cmd_compress(int argc, char **argv)
 	if (a.npos > 1)
 		a.o.conninfo = a.pos[1];
 	struct act_run x = { .a = &a, .unit = "chunks" };
-	if ((rc = act_open(&x)) >= 0)
+	if ((rc = act_open(&x)) >= 0 || (rc = act_precheck(&x, ACT_COMPRESS)) >= 0)
 		goto out;
 	PGresult *look = lookup(&x, a.pos[0]);
 	if (!look) {
@@ -723,7 +736,7 @@ int cmd_decompress(int argc, char **argv)
 	if (a.npos > 1)
 		a.o.conninfo = a.pos[1];
 	struct act_run x = { .a = &a, .unit = "chunk" };
-	if ((rc = act_open(&x)) >= 0)
+	if ((rc = act_open(&x)) >= 0 || (rc = act_precheck(&x, ACT_DECOMPRESS_CHUNK)) >= 0)
 		goto out;
 	PGresult *look = lookup(&x, a.pos[0]);
 	if (!look) {
