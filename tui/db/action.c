@@ -858,7 +858,7 @@ int action_prepare(struct action_runner *r, const struct action_request *req)
 	const char *sql = NULL;
 	const char *params[4] = { target, NULL, NULL, NULL };
 	int n = 1;
-	char jid[16];
+	char jid[16], from[96], to[96], back[96];
 	switch (req->kind) {
 	case ACT_COMPRESS: sql = action_sql_compress_plan; break;
 	case ACT_COMPRESS_CHUNK:
@@ -872,7 +872,6 @@ int action_prepare(struct action_runner *r, const struct action_request *req)
 		sql = action_sql_job_plan;
 		break;
 	case ACT_REFRESH: {
-		static char from[96], to[96], back[96];
 		sql = action_sql_refresh_plan;
 		n = 4;
 		const char *w = req->window, *dots = strstr(w, "..");
