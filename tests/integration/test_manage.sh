@@ -398,6 +398,16 @@ verdict $? "archive --dry-run: prints the COPY with the quoted name, FILE untouc
 run "$BIN" archive "$U1" --out "$T/keep.csv" "$DB"
 [ "$RC" -eq 0 ] && [ "$(csv_rows "$T/keep.csv")" = "$(rows "$U1")" ] && ! ls "$T"/keep.csv.tmp >/dev/null 2>&1
 verdict $? "archive over an existing FILE: replaced whole (renamed from FILE.tmp)"
+# a write that fails half-way (file size limit 0, SIGXFSZ ignored): stderr
+# through a pipe, which the limit does not apply to
+echo old >"$T/keep.csv"
+{ sh -c 'trap "" XFSZ; ulimit -f 0; exec "$@"' sh "$BIN" archive "$U1" --out "$T/keep.csv" "$DB" 2>&1 >/dev/null; echo $? >"$T/rc"; } |
+  cat >"$T/err"
+: >"$T/out"
+RC=$(cat "$T/rc")
+[ "$RC" -eq 1 ] && one_err_line && grep -q 'cannot write: File too large (nothing written to ' "$T/err" &&
+  [ "$(cat "$T/keep.csv")" = old ] && ! ls "$T"/keep.csv.tmp >/dev/null 2>&1
+verdict $? "archive when writing fails: exit 1, one line, FILE untouched, the temp file removed"
 EC=$(chunks "$EVIL" | head -1 | cut -d' ' -f1)
 run "$BIN" archive "$EC" --out "$T/evil.csv" "$DB"
 [ "$RC" -eq 0 ] && no_esc && [ "$(wc -l <"$T/out")" -eq 1 ] && grep -q '(manage_test.ev"il?\[31m?name)' "$T/out" &&
