@@ -6,10 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tsdbtop/app.h"
 #include "tsdbtop/cli.h"
 #include "tsdbtop/commands.h"
+#include "tsdbtop/config.h"
 #include "tsdbtop/deploy.h"
 #include "tsdbtop/headless.h"
 #include "tsdbtop/once.h"
@@ -117,6 +119,47 @@ static bool looks_like_conninfo(const char *s)
 	return strchr(s, '=') || strstr(s, "://") || s[0] == '/';
 }
 
+/* The configuration file under the flags: errors as "FILE:LINE: what" on
+ * stderr before the screen starts (the rest still loads); a --config file
+ * that cannot be read is exit 2. Returns -1 to go on, or an exit code. */
+static struct config config;
+
+static int load_config(struct options *o)
+{
+	char path[512], errs[4096];
+	config_defaults(&config);
+	if (o->config_file)
+		snprintf(path, sizeof path, "%s", o->config_file);
+	else
+		config_default_path(path, sizeof path);
+	int nerr = path[0] ? config_load(&config, path, o->config_file != NULL, errs, sizeof errs) : 0;
+	if (nerr > 0) {
+		for (char *line = errs, *end; *line; line = end) {
+			end = strchr(line, '\n');
+			end = end ? end + 1 : line + strlen(line);
+			fprintf(stderr, "tsdbtop: %.*s", (int)(end - line), line);
+			if (end[-1] != '\n')
+				fputc('\n', stderr);
+		}
+		FILE *f = o->config_file ? fopen(path, "rb") : NULL;
+		if (o->config_file && !f)
+			return 2;    /* --config names a file that cannot be read */
+		if (f)
+			fclose(f);
+	}
+	if (cli_merge_config(o, &config, stderr) != 0)
+		return 2;
+	if (o->print_config) {
+		if (path[0])
+			printf("# configuration file: %s%s\n", path,
+			       access(path, R_OK) == 0 ? "" : " (not present: defaults)");
+		printf("# command-line flags override the file; kiosk implies read_only\n");
+		config_print(&config, stdout);
+		return 0;
+	}
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -138,6 +181,11 @@ int main(int argc, char **argv)
 	int rc = cli_parse(&o, argc, argv, stderr);
 	if (rc != 0)
 		return rc;
+	if (o.mode == MODE_CONSOLE || o.mode == MODE_ONCE || o.print_config) {
+		rc = load_config(&o);
+		if (rc >= 0)
+			return rc;
+	}
 	switch (o.mode) {
 	case MODE_HELP:
 		usage(stdout);

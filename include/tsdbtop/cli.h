@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+struct config;
+
 enum cli_mode { MODE_CONSOLE, MODE_INFO, MODE_ONCE, MODE_HELP, MODE_VERSION };
 
 struct options {
@@ -23,7 +25,28 @@ struct options {
 	bool read_only;
 	bool no_color;
 	bool ascii;
+	/* control room and configuration (issue 6) */
+	const char *config_file;    /* --config FILE (NULL: the default path) */
+	bool print_config;          /* --print-config */
+	bool kiosk;                 /* --kiosk: read-only, banner, no dialogs */
+	double cycle;               /* --cycle SECS: zoomed panes in turn (0: all) */
+	bool mouse;                 /* --mouse */
+	unsigned given;             /* CLI_GIVEN_* bits: flags on the command line */
+	const struct config *config; /* the effective configuration (NULL: defaults) */
 };
+
+/* Which settings came from a flag (they override the configuration file). */
+enum {
+	CLI_GIVEN_INTERVAL = 1, CLI_GIVEN_THEME = 2, CLI_GIVEN_READ_ONLY = 4, CLI_GIVEN_LOG = 8,
+	CLI_GIVEN_STMT_TIMEOUT = 16, CLI_GIVEN_LOCK_TIMEOUT = 32, CLI_GIVEN_KIOSK = 64,
+	CLI_GIVEN_CYCLE = 128,
+};
+
+/* Flags over the configuration: every flag given is set into c with the
+ * flag's name as its origin; every setting not given on the command line
+ * is taken from c into o. o->config points at c afterwards (c must outlive
+ * o). Returns 0, or -1 with a line on err. */
+int cli_merge_config(struct options *o, struct config *c, FILE *err);
 
 /* Parse argv into o (defaults first). Returns 0, or 2 after printing one
  * clear line to err for a bad flag or value. */

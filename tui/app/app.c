@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "tsdbtop/action.h"
+#include "tsdbtop/config.h"
 #include "tsdbtop/engine.h"
 #include "tsdbtop/ui.h"
 
@@ -266,6 +267,8 @@ int app_run_console(const struct options *o)
 	a->opt = *o;
 	a->interval = o->interval;
 	thresholds_default(&a->th);
+	if (o->config)
+		a->th = o->config->th;   /* the configuration file's thresholds */
 	if (first_connect(c) != 0) {
 		console_free(c);
 		return 1;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "tsdbtop/config.h"
 #include "tsdbtop/format.h"
 #include "tsdbtop/headless.h"
 #include "tsdbtop/health.h"
@@ -606,6 +607,8 @@ int run_once(const struct options *o)
 	char err[512];
 	memset(&snap, 0, sizeof snap);
 	thresholds_default(&th);
+	if (o->config)
+		th = o->config->th;   /* the configuration file's thresholds */
 	int rc = headless_snapshot(o, &snap, &th, err, sizeof err);
 	if (rc != 0) {
 		fprintf(stderr, "tsdbtop: %s\n", err);

@@ -6,12 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tsdbtop/config.h"
 #include "tsdbtop/format.h"
 
 enum opt_id {
 	O_HOST = 'h', O_PORT = 'p', O_USER = 'U', O_DBNAME = 'd',
 	O_HELP = 256, O_VERSION, O_INFO, O_ONCE, O_JSON, O_PANE, O_INTERVAL,
 	O_THEME, O_READ_ONLY, O_LOG, O_NO_COLOR, O_ASCII, O_STMT_TIMEOUT, O_LOCK_TIMEOUT,
+	O_CONFIG, O_PRINT_CONFIG, O_KIOSK, O_CYCLE, O_MOUSE,
 };
 
 struct opt_def {
@@ -35,6 +37,11 @@ static const struct opt_def opt_defs[] = {
 	{ "log", O_LOG, required_argument, "FILE", "action log file (JSON lines; default in XDG_STATE_HOME/tsdbtop)" },
 	{ "statement-timeout", O_STMT_TIMEOUT, required_argument, "SECS", "server statement_timeout for monitoring queries (default 10)" },
 	{ "lock-timeout", O_LOCK_TIMEOUT, required_argument, "SECS", "server lock_timeout (default 2)" },
+	{ "config", O_CONFIG, required_argument, "FILE", "configuration file (default $XDG_CONFIG_HOME/tsdbtop/config)" },
+	{ "print-config", O_PRINT_CONFIG, no_argument, NULL, "print the effective configuration, where each value came from, and exit" },
+	{ "kiosk", O_KIOSK, no_argument, NULL, "control-room mode: read-only, banner, no dialogs; quit by typing quit + Enter" },
+	{ "cycle", O_CYCLE, required_argument, "SECS", "kiosk: show one zoomed pane at a time, SECS each (critical first, longer)" },
+	{ "mouse", O_MOUSE, no_argument, NULL, "mouse: click focuses a pane and selects a row, wheel scrolls" },
 	{ "info", O_INFO, no_argument, NULL, "print server and TimescaleDB versions and exit" },
 	{ "once", O_ONCE, no_argument, NULL, "print one snapshot of every pane as text and exit" },
 	{ "json", O_JSON, no_argument, NULL, "with --once: one JSON document instead of text" },
@@ -94,14 +101,29 @@ static int apply(struct options *o, int id, const char *arg, FILE *err)
 	case O_PORT: o->port = arg; return 0;
 	case O_USER: o->user = arg; return 0;
 	case O_DBNAME: o->dbname = arg; return 0;
-	case O_INTERVAL: return parse_seconds("interval", arg, &o->interval, err);
-	case O_STMT_TIMEOUT: return parse_seconds("statement-timeout", arg, &o->statement_timeout, err);
-	case O_LOCK_TIMEOUT: return parse_seconds("lock-timeout", arg, &o->lock_timeout, err);
-	case O_THEME: o->theme = arg; return 0;
+	case O_INTERVAL: o->given |= CLI_GIVEN_INTERVAL; return parse_seconds("interval", arg, &o->interval, err);
+	case O_STMT_TIMEOUT:
+		o->given |= CLI_GIVEN_STMT_TIMEOUT;
+		return parse_seconds("statement-timeout", arg, &o->statement_timeout, err);
+	case O_LOCK_TIMEOUT:
+		o->given |= CLI_GIVEN_LOCK_TIMEOUT;
+		return parse_seconds("lock-timeout", arg, &o->lock_timeout, err);
+	case O_THEME: o->given |= CLI_GIVEN_THEME; o->theme = arg; return 0;
 	case O_NO_COLOR: o->no_color = true; return 0;
 	case O_ASCII: o->ascii = true; return 0;
-	case O_READ_ONLY: o->read_only = true; return 0;
-	case O_LOG: o->log_file = arg; return 0;
+	case O_READ_ONLY: o->given |= CLI_GIVEN_READ_ONLY; o->read_only = true; return 0;
+	case O_LOG: o->given |= CLI_GIVEN_LOG; o->log_file = arg; return 0;
+	case O_CONFIG: o->config_file = arg; return 0;
+	case O_PRINT_CONFIG: o->print_config = true; return 0;
+	case O_KIOSK: o->given |= CLI_GIVEN_KIOSK; o->kiosk = true; return 0;
+	case O_MOUSE: o->mouse = true; return 0;
+	case O_CYCLE:
+		o->given |= CLI_GIVEN_CYCLE;
+		if (strcmp(arg, "0") == 0) {
+			o->cycle = 0;
+			return 0;
+		}
+		return parse_seconds("cycle", arg, &o->cycle, err);
 	case O_ONCE: o->mode = MODE_ONCE; return 0;
 	case O_JSON: o->json = true; return 0;
 	case O_PANE: o->pane = arg; return 0;
@@ -205,6 +227,56 @@ int cli_parse_cmd(struct options *o, int argc, char **argv, FILE *err, const cha
 		  const char **pos, int *npos, int maxpos)
 {
 	return parse(o, argc, argv, err, cmd, extra, nextra, on_opt, ud, pos, npos, maxpos);
+}
+
+int cli_merge_config(struct options *o, struct config *c, FILE *err)
+{
+	struct {
+		unsigned bit;
+		const char *key, *flag;
+	} const map[] = {
+		{ CLI_GIVEN_INTERVAL, "console.interval", "--interval" },
+		{ CLI_GIVEN_THEME, "console.theme", "--theme" },
+		{ CLI_GIVEN_READ_ONLY, "console.read_only", "--read-only" },
+		{ CLI_GIVEN_LOG, "console.log_file", "--log" },
+		{ CLI_GIVEN_STMT_TIMEOUT, "connection.statement_timeout", "--statement-timeout" },
+		{ CLI_GIVEN_LOCK_TIMEOUT, "connection.lock_timeout", "--lock-timeout" },
+		{ CLI_GIVEN_KIOSK, "kiosk.enabled", "--kiosk" },
+		{ CLI_GIVEN_CYCLE, "kiosk.cycle", "--cycle" },
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+		if (!(o->given & map[i].bit))
+			continue;
+		char v[600], e[300];
+		switch (map[i].bit) {
+		case CLI_GIVEN_INTERVAL: snprintf(v, sizeof v, "%.17g", o->interval); break;
+		case CLI_GIVEN_THEME: snprintf(v, sizeof v, "%s", o->theme ? o->theme : ""); break;
+		case CLI_GIVEN_READ_ONLY: snprintf(v, sizeof v, "yes"); break;
+		case CLI_GIVEN_LOG: snprintf(v, sizeof v, "%s", o->log_file ? o->log_file : ""); break;
+		case CLI_GIVEN_STMT_TIMEOUT: snprintf(v, sizeof v, "%.17g", o->statement_timeout); break;
+		case CLI_GIVEN_LOCK_TIMEOUT: snprintf(v, sizeof v, "%.17g", o->lock_timeout); break;
+		case CLI_GIVEN_KIOSK: snprintf(v, sizeof v, "yes"); break;
+		default: snprintf(v, sizeof v, "%.17g", o->cycle); break;
+		}
+		if (config_set(c, map[i].key, v, map[i].flag, e, sizeof e) != 0) {
+			fprintf(err, "tsdbtop: %s: %s\n", map[i].flag, e);
+			return -1;
+		}
+	}
+	o->interval = c->interval;
+	o->theme = c->theme;
+	o->read_only = c->read_only;
+	o->log_file = c->log_file[0] ? c->log_file : NULL;
+	o->statement_timeout = c->statement_timeout;
+	o->lock_timeout = c->lock_timeout;
+	o->kiosk = c->kiosk;
+	o->cycle = c->kiosk_cycle;
+	if (o->query_deadline < o->statement_timeout + 5)
+		o->query_deadline = o->statement_timeout + 5;
+	if (o->kiosk)
+		o->read_only = true;     /* kiosk is read-only, whatever else says */
+	o->config = c;
+	return 0;
 }
 
 void cli_usage_cmd(FILE *out, const char *synopsis, const char *about,
