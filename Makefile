@@ -146,6 +146,7 @@ install: $(BIN)
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/tsdbtop
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/tsdbtop.1
 	rm -rf $(DESTDIR)$(PREFIX)/share/tsdbtop
 
 clean:
