@@ -203,3 +203,22 @@ e2e_actions() {
   else not_ok "--read-only: refusals recorded in the log"; fi
   e2e_q "DROP TABLE IF EXISTS public.e2e_ret" >/dev/null
 }
+
+# On plain PostgreSQL the TimescaleDB actions say why instead of failing at
+# the server. e2e_actions_pg15 CONNINFO
+e2e_actions_pg15() {
+  P=pgact
+  start_console $P "$1" 120 40 --log "$WORK/pg-actions.log"
+  wait_for_text $P 'polled [0-9:]+ UTC' 30
+  send $P c
+  check "PG15: c says TimescaleDB is not installed" $P wait_for_text $P 'TimescaleDB is not installed in database' 10
+  send $P m
+  check "PG15: m says so too" $P wait_for_text $P 'TimescaleDB is not installed' 10
+  if screen $P | grep -q 'compress_chunk\|Enter / y runs'; then not_ok "PG15: no dialog opens" $P
+  else ok "PG15: no dialog opens"; fi
+  send $P q
+  rc=$(wait_exit $P 10)
+  check "PG15: q still exits 0 (with the action connection open)" $P [ "$rc" = 0 ]
+  if grep -q '"event":"refused".*not installed' "$WORK/pg-actions.log" 2>/dev/null; then ok "PG15: the refusals are in the action log"
+  else not_ok "PG15: the refusals are in the action log"; fi
+}

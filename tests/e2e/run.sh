@@ -395,6 +395,7 @@ pg15_part() {
   S=pg
   if [ -s "$WORK/$S.err" ]; then not_ok "PG15: nothing written to stderr"; sed 's/^/#   /' "$WORK/$S.err" | head -40
   else ok "PG15: nothing written to stderr"; fi
+  e2e_actions_pg15 "$C"
   pg15_stop fast
 }
 

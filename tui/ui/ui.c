@@ -22,6 +22,7 @@
 #include "tsdbtop/action.h"
 #include "tsdbtop/actlog.h"
 #include "tsdbtop/app.h"
+#include "tsdbtop/config.h"
 #include "tsdbtop/format.h"
 #include "tsdbtop/keymap.h"
 #include "tsdbtop/layout.h"
@@ -29,7 +30,10 @@
 #include "tsdbtop/sanitize.h"
 #include "tsdbtop/server.h"
 #include "tsdbtop/theme.h"
+#include "tsdbtop/trend.h"
 #include "tsdbtop/ui.h"
+
+#include "kiosk.h"
 
 #ifndef TSDBTOP_THEME_DIR
 #define TSDBTOP_THEME_DIR "/usr/local/share/tsdbtop/themes"
@@ -87,6 +91,12 @@ struct ui {
 	int jobs[64], njobs;
 	bool log_open;
 	WINDOW *w_dialog, *w_list, *w_log;
+	/* kiosk (see kiosk.h) */
+	WINDOW *w_banner;
+	struct kiosk_keys kk;
+	int cycle_pos;
+	double cycle_until;
+	ev_signal hup_w;
 };
 
 static double now_s(void)
@@ -182,6 +192,7 @@ static void del_win(WINDOW **w)
 static void destroy_windows(struct ui *u)
 {
 	del_win(&u->w_header);
+	del_win(&u->w_banner);
 	del_win(&u->w_tabs);
 	del_win(&u->w_status);
 	del_win(&u->w_help);
@@ -205,6 +216,7 @@ static void build_windows(struct ui *u)
 	if (u->lay.mode == LAYOUT_TOO_SMALL)
 		return;
 	u->w_header = mkwin(&u->lay.header);
+	u->w_banner = mkwin(&u->lay.banner);
 	u->w_status = mkwin(&u->lay.status);
 	if (u->lay.mode == LAYOUT_TABS)
 		u->w_tabs = mkwin(&u->lay.tabs);
@@ -334,7 +346,7 @@ static void draw_status(struct ui *u)
 		wnoutrefresh(w);
 		return;
 	}
-	const char *hint = "? help  q quit ";
+	const char *hint = a->opt.kiosk ? KIOSK_QUIT_HINT : "? help  q quit ";
 	int hw = (int)strlen(hint);
 	/* an action's progress or message needs the room: say less about the poll */
 	bool compact = act_running(u) || (u->notice[0] && now - u->notice_at < 15 &&
@@ -347,8 +359,12 @@ static void draw_status(struct ui *u)
 		pane_ago(ago, sizeof ago, a->snap.polled_at, now);
 		if (compact)
 			snprintf(line, sizeof line, " polled %s (%s)", t, ago);
-		else
-			snprintf(line, sizeof line, " polled %s UTC (%s) in %.0f ms", t, ago, a->snap.poll_ms);
+		else {
+			char sp[64];
+			ui_spark(sp, sizeof sp, a->trends, "poll.ms", 8, u->utf8);
+			snprintf(line, sizeof line, " polled %s UTC (%s) in %.0f ms%s%s", t, ago, a->snap.poll_ms,
+			         sp[0] ? " " : "", sp);
+		}
 	} else {
 		snprintf(line, sizeof line, " no poll yet");
 	}
@@ -616,6 +632,13 @@ static void draw_pane(struct ui *u, enum pane_id id)
 	if (age[0]) {
 		x += put(u, w, 0, x, W - x - 2, focused ? ROLE_TITLE_FOCUS : ROLE_TITLE, dot);
 		x += put(u, w, 0, x, W - x - 2, stale ? ROLE_WARNING : (focused ? ROLE_TITLE_FOCUS : ROLE_TITLE), age);
+	}
+	if (id == PANE_CACHE && u->a->trends) {
+		char sp[64];
+		if (ui_spark(sp, sizeof sp, u->a->trends, "cache.ratio", 10, u->utf8)[0]) {
+			snprintf(t, sizeof t, "%shit %s", dot, sp);
+			x += put(u, w, 0, x, W - x - 2, focused ? ROLE_TITLE_FOCUS : ROLE_TITLE, t);
+		}
 	}
 	if (ps->filter[0]) {
 		snprintf(t, sizeof t, "%sfilter: %s", dot, ps->filter);
@@ -921,13 +944,21 @@ static void act_key(struct ui *u, enum command c)
 	struct app *a = u->a;
 	struct action_request rq;
 	memset(&rq, 0, sizeof rq);
+	rq.kind = c == CMD_ACT_COMPRESS ? ACT_COMPRESS : c == CMD_ACT_DECOMPRESS ? ACT_DECOMPRESS_CHUNK
+	        : c == CMD_ACT_REFRESH ? ACT_REFRESH : c == CMD_ACT_RETENTION ? ACT_RETENTION : ACT_MAINTENANCE;
+	/* what this server, license or mode does not allow is said (and
+	 * logged) by the action layer, whatever row is selected */
+	char why[300];
+	if (action_unavailable(rq.kind, &a->snap.server, a->opt.read_only, why, sizeof why)) {
+		act_request(u, &rq);
+		return;
+	}
 	const struct ht_row *ht = u->focus == PANE_CHUNKS ? selected_row(u, PANE_CHUNKS) : NULL;
 	const struct comp_row *cr = u->focus == PANE_COMPRESSION ? selected_row(u, PANE_COMPRESSION) : NULL;
 	const struct ret_row *rr = u->focus == PANE_RETENTION ? selected_row(u, PANE_RETENTION) : NULL;
 	const struct cagg_row *ca = u->focus == PANE_CAGGS ? selected_row(u, PANE_CAGGS) : NULL;
-	switch (c) {
-	case CMD_ACT_COMPRESS:
-		rq.kind = ACT_COMPRESS;
+	switch (rq.kind) {
+	case ACT_COMPRESS:
 		if (ht) {
 			snprintf(rq.schema, sizeof rq.schema, "%s", ht->schema);
 			snprintf(rq.name, sizeof rq.name, "%s", ht->name);
@@ -936,43 +967,32 @@ static void act_key(struct ui *u, enum command c)
 			snprintf(rq.schema, sizeof rq.schema, "%s", cr->schema);
 			snprintf(rq.name, sizeof rq.name, "%s", cr->name);
 			rq.time_is_int = isnan(cr->compress_after_s) && cr->compress_after[0];
-		} else if (!a->opt.read_only) {
+		} else {
 			ui_notice(u, "c compresses the selected hypertable: focus the Chunks or Compression pane");
 			return;
 		}
 		break;
-	case CMD_ACT_DECOMPRESS:
-		rq.kind = ACT_DECOMPRESS_CHUNK;
-		if (!a->opt.read_only) {
-			ui_notice(u, "d decompresses one chunk: open the chunk list (Enter on the Chunks pane)");
-			return;
-		}
-		break;
-	case CMD_ACT_REFRESH:
-		rq.kind = ACT_REFRESH;
-		if (ca) {
-			snprintf(rq.schema, sizeof rq.schema, "%s", ca->schema);
-			snprintf(rq.name, sizeof rq.name, "%s", ca->name);
-		} else if (!a->opt.read_only) {
+	case ACT_DECOMPRESS_CHUNK:
+		ui_notice(u, "d decompresses one chunk: open the chunk list (Enter on the Chunks pane)");
+		return;
+	case ACT_REFRESH:
+		if (!ca) {
 			ui_notice(u, "f refreshes a continuous aggregate: focus pane 4");
 			return;
 		}
+		snprintf(rq.schema, sizeof rq.schema, "%s", ca->schema);
+		snprintf(rq.name, sizeof rq.name, "%s", ca->name);
 		break;
-	case CMD_ACT_RETENTION:
-		rq.kind = ACT_RETENTION;
-		if (rr) {
-			snprintf(rq.schema, sizeof rq.schema, "%s", rr->schema);
-			snprintf(rq.name, sizeof rq.name, "%s", rr->name);
-		} else if (!a->opt.read_only) {
+	case ACT_RETENTION:
+		if (!rr) {
 			ui_notice(u, "x drops what retention would drop: focus the Retention pane");
 			return;
 		}
-		break;
-	case CMD_ACT_MAINTENANCE:
-		rq.kind = ACT_MAINTENANCE;
+		snprintf(rq.schema, sizeof rq.schema, "%s", rr->schema);
+		snprintf(rq.name, sizeof rq.name, "%s", rr->name);
 		break;
 	default:
-		return;
+		break;
 	}
 	act_request(u, &rq);
 }
@@ -1385,7 +1405,7 @@ static void render(struct ui *u)
 {
 	int rows = LINES, cols = COLS;
 	struct layout l;
-	layout_compute(&l, rows, cols, u->focus, u->zoomed, false);
+	layout_compute(&l, rows, cols, u->focus, u->zoomed, u->a->opt.kiosk);
 	bool changed = !u->have_lay || u->relayout || memcmp(&l, &u->lay, sizeof l) != 0;
 	if (changed) {
 		u->lay = l;
@@ -1415,6 +1435,10 @@ static void render(struct ui *u)
 		return;
 	}
 	draw_header(u);
+	if (u->w_banner) {
+		kiosk_banner(u->w_banner, l.banner.w, u->role_attr, u->utf8, u->a, now_s());
+		wnoutrefresh(u->w_banner);
+	}
 	if (l.mode == LAYOUT_TABS)
 		draw_tabs(u);
 	for (int i = 0; i < PANE_COUNT; i++)
@@ -1519,6 +1543,12 @@ static void handle_key(struct ui *u, int ch)
 	struct app *a = u->a;
 	if (ch == KEY_RESIZE) {
 		u->relayout = true;
+		return;
+	}
+	if (a->opt.kiosk) {
+		/* stray keys do nothing; only the quit sequence counts */
+		if (kiosk_key(&u->kk, ch))
+			app_quit(a, 0);
 		return;
 	}
 	if (u->prompt) {
@@ -1684,6 +1714,18 @@ static void tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)revents;
 	struct ui *u = w->data;
 	u->dirty = true;
+	/* kiosk --cycle: one zoomed pane at a time, the critical ones first and longer */
+	const struct options *o = &u->a->opt;
+	if (o->kiosk && o->cycle > 0) {
+		double now = now_s(), dwell = o->cycle;
+		if (now >= u->cycle_until) {
+			const struct config *cfg = o->config;
+			u->focus = kiosk_cycle_next(&u->a->snap, cfg ? cfg->pane_order : NULL,
+			                            cfg ? cfg->pane_visible : NULL, &u->cycle_pos, o->cycle, &dwell);
+			u->zoomed = true;
+			u->cycle_until = now + dwell;
+		}
+	}
 }
 
 /* ---- theme ------------------------------------------------------------------------ */
@@ -1794,7 +1836,10 @@ struct ui *ui_new(struct app *a)
 	}
 	set_term(u->scr);
 	set_escdelay(25);
-	cbreak();
+	if (a->opt.kiosk)
+		raw();            /* Ctrl-C, Ctrl-Z, Ctrl-\ are stray keys too */
+	else
+		cbreak();
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
@@ -1820,6 +1865,11 @@ struct ui *ui_new(struct app *a)
 	ev_signal_init(&u->term_w, quit_cb, SIGTERM);
 	u->term_w.data = u;
 	ev_signal_start(u->loop, &u->term_w);
+	/* the terminal went away: leave cleanly (kiosk: run it under tmux or
+	 * screen, whose terminal stays when the display goes) */
+	ev_signal_init(&u->hup_w, quit_cb, SIGHUP);
+	u->hup_w.data = u;
+	ev_signal_start(u->loop, &u->hup_w);
 	ev_prepare_init(&u->prep_w, prepare_cb);
 	u->prep_w.data = u;
 	ev_prepare_start(u->loop, &u->prep_w);
@@ -1840,6 +1890,7 @@ void ui_free(struct ui *u)
 	ev_signal_stop(u->loop, &u->winch_w);
 	ev_signal_stop(u->loop, &u->int_w);
 	ev_signal_stop(u->loop, &u->term_w);
+	ev_signal_stop(u->loop, &u->hup_w);
 	ev_prepare_stop(u->loop, &u->prep_w);
 	ev_timer_stop(u->loop, &u->tick_w);
 	destroy_windows(u);
