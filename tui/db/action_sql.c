@@ -4,6 +4,13 @@
  * only evaluated where they apply. */
 #include "action_sql.h"
 
+/* Bytes of a chunk for the dialog: the relpages estimate, or, for a chunk
+ * never vacuumed/analyzed (relpages 0), its main fork's size (one stat per
+ * chunk, only when an action is planned). */
+#define REL_BYTES(c) \
+	"(CASE WHEN " c ".relpages > 0 THEN " c ".relpages::float8 * current_setting('block_size')::float8 " \
+	"ELSE pg_catalog.pg_relation_size(" c ".oid)::float8 END)"
+
 #define CHUNK_JOIN \
 	"JOIN pg_catalog.pg_class c2 ON c2.oid = lst.rel " \
 	"JOIN pg_catalog.pg_namespace n2 ON n2.oid = c2.relnamespace " \
@@ -34,7 +41,7 @@ const char *const action_sql_compress_plan =
 	"   AND pol.compress_after IS NOT NULL AND pol.compress_after !~ '^-?[0-9]+$' "
 	"   THEN ARRAY(SELECT @ts.show_chunks(pol.rel, older_than => pol.compress_after::interval)) END) AS rel FROM pol) "
 	", ch AS (SELECT n2.nspname AS chunk_schema, c2.relname AS chunk_name, k.status, "
-	"   c2.relpages::float8 * current_setting('block_size')::float8 AS bytes, rng.range_start "
+	"   " REL_BYTES("c2") " AS bytes, rng.range_start "
 	"   FROM lst " CHUNK_JOIN TIME_RANGE
 	"   WHERE (k.status & 1) = 0 OR (k.status & 8) <> 0) "
 	"SELECT pol.rel_schema, pol.rel_name, pol.ht_id, pol.compression_state, pol.owner, pol.owner_name, "
@@ -45,7 +52,7 @@ const char *const action_sql_chunk_plan =
 	"SELECT n.nspname AS chunk_schema, c.relname AS chunk_name, k.status, k.id AS chunk_id, "
 	"  h.schema_name AS ht_schema, h.table_name AS ht_name, h.compression_state, "
 	"  pg_catalog.pg_has_role(c.relowner, 'USAGE') AS owner, pg_catalog.pg_get_userbyid(c.relowner) AS owner_name, "
-	"  c.relpages::float8 * current_setting('block_size')::float8 AS bytes, "
+	"  " REL_BYTES("c") " AS bytes, "
 	"  (SELECT s.uncompressed_heap_size + s.uncompressed_toast_size + s.uncompressed_index_size "
 	"     FROM _timescaledb_catalog.compression_chunk_size s WHERE s.chunk_id = k.id) AS before_bytes, "
 	"  (SELECT s.compressed_heap_size + s.compressed_toast_size + s.compressed_index_size "
@@ -123,7 +130,7 @@ const char *const action_sql_retention_plan =
 	", ch AS (SELECT n2.nspname AS chunk_schema, c2.relname AS chunk_name, k.status, "
 	"   coalesce((SELECT s.compressed_heap_size + s.compressed_toast_size + s.compressed_index_size "
 	"     FROM _timescaledb_catalog.compression_chunk_size s WHERE s.chunk_id = k.id AND (k.status & 1) <> 0), "
-	"     c2.relpages::float8 * current_setting('block_size')::float8) AS bytes, rng.range_start, rng.range_end "
+	"     " REL_BYTES("c2") ") AS bytes, rng.range_start, rng.range_end "
 	"   FROM lst " CHUNK_JOIN TIME_RANGE ") "
 	"SELECT pol.rel_schema, pol.rel_name, pol.ht_id, pol.owner, pol.owner_name, pol.drop_after, "
 	"  ch.chunk_schema, ch.chunk_name, ch.status, ch.bytes, "
