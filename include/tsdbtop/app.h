@@ -34,6 +34,13 @@ struct app {
 	double backoff_left;          /* seconds until the next reconnect */
 	bool quit;
 	int exit_code;
+	/* trends and outages (the kiosk banner, sparklines) */
+	struct trends *trends;        /* history of key figures (calloc'd; may be NULL) */
+	double down_since;            /* epoch s the connection was lost; 0 = up */
+	double last_outage_s;         /* length of the last outage, s */
+	double recovered_at;          /* epoch s of the last recovery; 0 = none */
+	int reconnect_attempts;       /* during the current outage */
+	char db_override[128];        /* database chosen with D ("" = as started) */
 };
 
 /* Commands (UI -> app). */
@@ -41,6 +48,9 @@ void app_refresh_now(struct app *a);
 void app_set_interval(struct app *a, double seconds);
 void app_toggle_pause(struct app *a);
 void app_quit(struct app *a, int code);
+/* Close the engine and the action runner and connect again to database
+ * dbname (D). Returns 0, or -1 with a message on the status line. */
+int app_switch_database(struct app *a, const char *dbname);
 
 /* Run the console until quit; returns the exit code. */
 int app_run_console(const struct options *o);

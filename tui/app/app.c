@@ -9,11 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tsdbtop/action.h"
 #include "tsdbtop/config.h"
 #include "tsdbtop/engine.h"
+#include "tsdbtop/trend.h"
 #include "tsdbtop/ui.h"
 
 struct console {
@@ -41,6 +43,8 @@ static void mark(struct app *a)
 
 void app_refresh_now(struct app *a)
 {
+	if (!a->engine)
+		return;
 	if (engine_poll(a->engine)) {
 		a->polling = true;
 		if (a->ui)
@@ -78,10 +82,19 @@ void app_quit(struct app *a, int code)
 
 /* ---- engine callbacks ---------------------------------------------------- */
 
+static double wall_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static void on_update(void *ud)
 {
 	struct app *a = ud;
 	a->polling = false;
+	if (a->trends)
+		trends_record(a->trends, &a->snap);
 	mark(a);
 }
 
@@ -91,6 +104,12 @@ static void on_probed(void *ud)
 	struct console *c = of(a);
 	c->first_done = true;
 	a->conn_msg[0] = '\0';
+	if (a->down_since > 0) {     /* back after an outage: the banner says for how long */
+		a->recovered_at = wall_now();
+		a->last_outage_s = a->recovered_at - a->down_since;
+		a->down_since = 0;
+	}
+	a->reconnect_attempts = 0;
 	if (!a->paused)
 		a->polling = engine_poll(a->engine);
 	mark(a);
@@ -107,8 +126,13 @@ static void on_conn(enum conn_state st, const char *msg, void *ud)
 		c->first_done = true;
 		c->first_failed = true;
 	}
-	if (st == CONN_BACKOFF || st == CONN_FAILED)
+	if (st == CONN_BACKOFF || st == CONN_FAILED) {
 		a->polling = false;
+		if (a->down_since <= 0)
+			a->down_since = wall_now();
+	}
+	if (st == CONN_CONNECTING && a->down_since > 0)
+		a->reconnect_attempts++;
 	mark(a);
 }
 
@@ -145,6 +169,38 @@ static void actions_start(struct console *c)
 	a->actions = action_runner_new(a->loop, &ac);
 }
 
+static const struct engine_callbacks engine_cbs;
+
+int app_switch_database(struct app *a, const char *dbname)
+{
+	struct console *c = of(a);
+	if (!dbname || !*dbname || strlen(dbname) >= sizeof a->db_override)
+		return -1;
+	/* the engine first: its queries on the monitor end before the runner goes */
+	engine_free(a->engine);
+	a->engine = NULL;
+	action_runner_free(a->actions);
+	a->actions = NULL;
+	snapshot_free(&a->snap);
+	memset(&a->snap, 0, sizeof a->snap);
+	if (a->trends)
+		trends_init(a->trends);
+	snprintf(a->db_override, sizeof a->db_override, "%s", dbname);
+	a->opt.dbname = a->db_override;
+	a->polling = false;
+	a->down_since = 0;
+	a->recovered_at = 0;
+	a->conn_msg[0] = '\0';
+	a->conn_state = CONN_CONNECTING;
+	a->engine = engine_new(a->loop, &a->opt, &a->snap, &a->th, &engine_cbs, a, true,
+			       c->password[0] ? c->password : NULL);
+	if (!a->engine)
+		return -1;
+	actions_start(c);
+	mark(a);
+	return 0;
+}
+
 /* ---- timers ---------------------------------------------------------------- */
 
 static void poll_tick(struct ev_loop *loop, ev_timer *w, int revents)
@@ -152,7 +208,7 @@ static void poll_tick(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)loop;
 	(void)revents;
 	struct app *a = w->data;
-	if (!a->paused && !engine_polling(a->engine))
+	if (a->engine && !a->paused && !engine_polling(a->engine))
 		a->polling = engine_poll(a->engine);
 }
 
@@ -161,7 +217,7 @@ static void state_tick(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)loop;
 	(void)revents;
 	struct app *a = w->data;
-	struct conn *cn = engine_conn(a->engine);
+	struct conn *cn = a->engine ? engine_conn(a->engine) : NULL;
 	double stalled = cn ? conn_busy_for(cn) : 0;
 	double backoff = cn ? conn_backoff_left(cn) : 0;
 	if (cn)
@@ -226,6 +282,8 @@ static int first_connect(struct console *c)
 			ev_run(a->loop, EVRUN_ONCE);
 		if (!c->first_failed)
 			return 0;
+		if (a->opt.kiosk && !conn_needs_password(engine_conn(a->engine)))
+			return 0;            /* kiosk: the screen comes up and keeps trying */
 		bool ask = conn_needs_password(engine_conn(a->engine)) && !c->password[0] && attempt == 0;
 		if (!ask) {
 			fprintf(stderr, "tsdbtop: cannot connect: %s\n", a->conn_msg);
@@ -253,6 +311,8 @@ static void console_free(struct console *c)
 	action_runner_free(a->actions);
 	a->actions = NULL;
 	snapshot_free(&a->snap);
+	free(a->trends);
+	a->trends = NULL;
 	memset(c->password, 0, sizeof c->password);
 	free(c);
 }
@@ -269,6 +329,9 @@ int app_run_console(const struct options *o)
 	thresholds_default(&a->th);
 	if (o->config)
 		a->th = o->config->th;   /* the configuration file's thresholds */
+	a->trends = calloc(1, sizeof *a->trends);   /* ~0.5 MB: not on the stack */
+	if (a->trends)
+		trends_init(a->trends);
 	if (first_connect(c) != 0) {
 		console_free(c);
 		return 1;
