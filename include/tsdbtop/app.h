@@ -8,6 +8,7 @@
 
 #include "tsdbtop/cli.h"
 #include "tsdbtop/conn.h"
+#include "tsdbtop/dblist.h"
 #include "tsdbtop/snapshot.h"
 #include "tsdbtop/thresholds.h"
 
@@ -41,6 +42,7 @@ struct app {
 	double recovered_at;          /* epoch s of the last recovery; 0 = none */
 	int reconnect_attempts;       /* during the current outage */
 	char db_override[128];        /* database chosen with D ("" = as started) */
+	struct dblist dbl;            /* the server's databases (D) */
 };
 
 /* Commands (UI -> app). */
@@ -51,6 +53,9 @@ void app_quit(struct app *a, int code);
 /* Close the engine and the action runner and connect again to database
  * dbname (D). Returns 0, or -1 with a message on the status line. */
 int app_switch_database(struct app *a, const char *dbname);
+/* Ask the server for its databases into a->dbl (the screen is marked
+ * dirty when they are in). Returns 0, or -1 (a->dbl.error says why). */
+int app_list_databases(struct app *a);
 
 /* Run the console until quit; returns the exit code. */
 int app_run_console(const struct options *o);

@@ -56,6 +56,8 @@ enum command {
 	CMD_DIALOG_NO,
 	CMD_DIALOG_SKIP,
 	CMD_DIALOG_WINDOW,
+	CMD_COPY,             /* y: the selected object's name to the clipboard (OSC 52) */
+	CMD_DATABASES,        /* D: the server's databases; Enter switches */
 	CMD_COUNT
 };
 

@@ -171,6 +171,18 @@ static void actions_start(struct console *c)
 
 static const struct engine_callbacks engine_cbs;
 
+static void on_dblist(void *ud)
+{
+	mark(ud);
+}
+
+int app_list_databases(struct app *a)
+{
+	if (!a->engine)
+		return -1;
+	return dblist_fetch(engine_conn(a->engine), &a->dbl, on_dblist, a);
+}
+
 int app_switch_database(struct app *a, const char *dbname)
 {
 	struct console *c = of(a);

@@ -49,6 +49,8 @@ static const struct key_binding table[] = {
 	{ { 'j' }, "j", CMD_ACT_JOBS, "jobs of the selected row: run now, pause, resume", M },
 	{ { 'x' }, "x", CMD_ACT_RETENTION, "retention: drop what the policy would drop (typed name)", M },
 	{ { 'm' }, "m", CMD_ACT_MAINTENANCE, "maintenance: analyze, refresh lagging, compress backlogs", M },
+	{ { 'y' }, "y", CMD_COPY, "copy the selected object's name to the clipboard (OSC 52)", M },
+	{ { 'D' }, "D", CMD_DATABASES, "databases on the server: Enter switches to the chosen one", M },
 	{ { 'l' }, "l", CMD_ACT_LOG, "show / hide the action log", M | L },
 	{ { 'k' }, "k", CMD_ACT_STOP, "stop the running action (Esc too)", M | L | D },
 	{ { 'r' }, "r", CMD_JOB_RUN, "jobs list: run the job now", L },
@@ -80,7 +82,7 @@ static const char *const cmd_names[CMD_COUNT] = {
 	[CMD_ACT_MAINTENANCE] = "maintenance", [CMD_ACT_LOG] = "action-log", [CMD_ACT_STOP] = "stop",
 	[CMD_JOB_RUN] = "job-run", [CMD_JOB_PAUSE] = "job-pause", [CMD_JOB_RESUME] = "job-resume",
 	[CMD_DIALOG_YES] = "dialog-yes", [CMD_DIALOG_NO] = "dialog-no", [CMD_DIALOG_SKIP] = "dialog-skip",
-	[CMD_DIALOG_WINDOW] = "dialog-window",
+	[CMD_DIALOG_WINDOW] = "dialog-window", [CMD_COPY] = "copy", [CMD_DATABASES] = "databases",
 };
 
 bool keymap_command_is_action(enum command c)

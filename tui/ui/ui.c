@@ -40,6 +40,7 @@
 #endif
 
 #define FILTER_MAX 64
+#define CTRL_C_KEY 3
 
 enum typed_mode { TYPED_NONE, TYPED_NAME, TYPED_WINDOW };
 enum list_kind { LIST_NONE, LIST_CHUNKS, LIST_JOBS };
@@ -51,6 +52,7 @@ struct pane_state {
 	char filter[FILTER_MAX];
 	const void **order;
 	int order_cap, nvis;
+	int row_y, row_n;               /* screen row of the first table row, rows shown (mouse) */
 };
 
 struct ui {
@@ -97,6 +99,12 @@ struct ui {
 	int cycle_pos;
 	double cycle_until;
 	ev_signal hup_w;
+	/* D: databases */
+	bool dbl_open;
+	int dbl_sel;
+	char switch_to[128];
+	bool switch_check;
+	WINDOW *w_dbl;
 };
 
 static double now_s(void)
@@ -193,6 +201,7 @@ static void destroy_windows(struct ui *u)
 {
 	del_win(&u->w_header);
 	del_win(&u->w_banner);
+	del_win(&u->w_dbl);
 	del_win(&u->w_tabs);
 	del_win(&u->w_status);
 	del_win(&u->w_help);
@@ -385,10 +394,10 @@ static void draw_status(struct ui *u)
 		char pg[PANE_LINE_MAX];
 		act_progress_text(u, pg, sizeof pg);
 		snprintf(line, sizeof line, "  %s", pg);
-		x += put(u, w, 0, x, W - hw - 1 - x, ROLE_WARNING, line);
+		put(u, w, 0, x, W - hw - 1 - x, ROLE_WARNING, line);
 	} else if (u->notice[0] && now - u->notice_at < 15) {
 		snprintf(line, sizeof line, "  %s", u->notice);
-		x += put(u, w, 0, x, W - hw - 1 - x, ROLE_ACCENT, line);
+		put(u, w, 0, x, W - hw - 1 - x, ROLE_ACCENT, line);
 	}
 	put(u, w, 0, W - hw, hw, ROLE_STATUS, hint);
 	wnoutrefresh(w);
@@ -498,6 +507,94 @@ static int fit_columns(const struct pane_class *cls, int iw, int *widths)
 	}
 }
 
+/* ---- trends: a sparkline column in wide tables, a chart when zoomed ---- */
+
+#define TREND_COL_W 12
+#define CHART_H 7
+
+/* The trend series of a row of panes 2-5 (see trends_record), or NULL. */
+static const char *row_trend_key(const struct pane_class *cls, const void *r, char *buf, size_t n)
+{
+	if (!r || cls != pane_class_of(cls->id))
+		return NULL;
+	switch (cls->id) {
+	case PANE_COMPRESSION: {
+		const struct comp_row *x = r;
+		return trend_key(buf, n, "backlog", x->schema, x->name);
+	}
+	case PANE_RETENTION: {
+		const struct ret_row *x = r;
+		return trend_key(buf, n, "retention", x->schema, x->name);
+	}
+	case PANE_CAGGS: {
+		const struct cagg_row *x = r;
+		return trend_key(buf, n, "cagg.lag", x->schema, x->name);
+	}
+	case PANE_CACHE: {
+		const struct cache_row *x = r;
+		return trend_key(buf, n, "cache", x->schema, x->name);
+	}
+	default:
+		return NULL;
+	}
+}
+
+static bool has_trend(const struct ui *u, const struct pane_class *cls)
+{
+	return u->a->trends && cls == pane_class_of(cls->id) && cls->id != PANE_CHUNKS;
+}
+
+/* A figure of series key as people read it. */
+static char *trend_value(char *buf, size_t n, const char *key, double v)
+{
+	if (isnan(v))
+		snprintf(buf, n, "-");
+	else if (strncmp(key, "cagg.lag", 8) == 0)
+		pane_dur(buf, n, v);
+	else if (strncmp(key, "cache", 5) == 0)
+		snprintf(buf, n, "%.1f%%", v * 100);
+	else
+		snprintf(buf, n, "%.0f", v);
+	return buf;
+}
+
+/* The selected row's figure over the recent polls, h lines at y. */
+static void draw_chart(struct ui *u, WINDOW *w, int y, int x0, int iw, int h, const struct pane_class *cls,
+                       const struct pane_state *ps)
+{
+	char key[TREND_KEY], line[PANE_LINE_MAX * 4], t[PANE_LINE_MAX], a1[32], a2[32];
+	const void *r = ps->nvis > 0 && ps->sel >= 0 && ps->sel < ps->nvis ? ps->order[ps->sel] : NULL;
+	if (h < 3 || iw < 30 || !row_trend_key(cls, r, key, sizeof key))
+		return;
+	double v[TREND_POINTS];
+	int lw = 10, width = iw - lw - 1;
+	if (width > TREND_POINTS)
+		width = TREND_POINTS;
+	int m = series_tail(trends_get(u->a->trends, key), v, width);
+	double lo = INFINITY, hi = -INFINITY;
+	for (int i = 0; i < m; i++)
+		if (!isnan(v[i])) {
+			lo = v[i] < lo ? v[i] : lo;
+			hi = v[i] > hi ? v[i] : hi;
+		}
+	const char *colon = strchr(key, ':');
+	if (!isfinite(lo)) {
+		snprintf(t, sizeof t, "Trend of %s: no history yet", colon ? colon + 1 : key);
+		put(u, w, y, x0, iw, ROLE_DIM, t);
+		return;
+	}
+	snprintf(t, sizeof t, "Trend of %s (%.*s), last %d polls: %s .. %s", colon ? colon + 1 : key,
+	         colon ? (int)(colon - key) : 0, key, m, trend_value(a1, sizeof a1, key, lo),
+	         trend_value(a2, sizeof a2, key, hi));
+	put(u, w, y, x0, iw, ROLE_TITLE, t);
+	int rows = h - 1;
+	for (int i = 0; i < rows; i++) {
+		spark_chart_line(line, sizeof line, v, m, width, rows, i, lo, hi, u->utf8);
+		put(u, w, y + 1 + i, x0, lw, ROLE_DIM, i == 0 ? a2 : i == rows - 1 ? a1 : "");
+		put(u, w, y + 1 + i, x0 + lw + 1, width, ROLE_ACCENT, line);
+	}
+}
+
 /* Draws a table at y0 inside w; at most maxh lines. Returns lines used. */
 static int draw_table(struct ui *u, WINDOW *w, int y0, int x0, int iw, int maxh,
                       const struct pane_class *cls, struct pane_state *ps,
@@ -508,10 +605,18 @@ static int draw_table(struct ui *u, WINDOW *w, int y0, int x0, int iw, int maxh,
 	if (maxh <= 0 || iw <= MARK_W)
 		return 0;
 	build_order(cls, ps, ctx->s, filter);
+	/* a Trend column on the right when the table has room to spare */
+	int min_w = MARK_W;
+	for (int c = 0; c < cls->ncols && c < PANE_MAX_COLS; c++)
+		min_w += cls->cols[c].width + (c ? 1 : 0);
+	bool trend_col = selectable && has_trend(u, cls) && iw - min_w >= TREND_COL_W + 3;
+	int full_iw = iw;
+	if (trend_col)
+		iw -= TREND_COL_W + 1;
 	int shown = fit_columns(cls, iw, widths);
 	int y = y0;
 	/* column header */
-	fill_line(u, w, y, x0, iw, ROLE_COLUMN_HEADER);
+	fill_line(u, w, y, x0, full_iw, ROLE_COLUMN_HEADER);
 	int x = x0 + MARK_W;
 	for (int c = 0; c < shown; c++) {
 		char h[64];
@@ -527,8 +632,17 @@ static int draw_table(struct ui *u, WINDOW *w, int y0, int x0, int iw, int maxh,
 		put_cell(u, w, y, x, widths[c], cls->cols[c].align, ui_attr(u, ROLE_COLUMN_HEADER) | A_BOLD, h);
 		x += widths[c] + 1;
 	}
+	if (trend_col)
+		put_cell(u, w, y, x0 + iw + 1, TREND_COL_W, ALIGN_LEFT, ui_attr(u, ROLE_COLUMN_HEADER) | A_BOLD, "Trend");
 	y++;
 	int body = maxh - 1 - (cls->totals ? 1 : 0);
+	if (selectable) {
+		int by, bx;
+		getbegyx(w, by, bx);
+		(void)bx;
+		ps->row_y = by + y;
+		ps->row_n = body;
+	}
 	if (body < 0)
 		body = 0;
 	ps->page = body > 1 ? body : 1;
@@ -551,7 +665,7 @@ static int draw_table(struct ui *u, WINDOW *w, int y0, int x0, int iw, int maxh,
 		const void *r = ps->order[ri];
 		bool sel = selectable && focused && ri == ps->sel;
 		if (sel)
-			fill_line(u, w, y, x0, iw, ROLE_SELECTED);
+			fill_line(u, w, y, x0, full_iw, ROLE_SELECTED);
 		enum health h = cls->row_health ? cls->row_health(r) : HEALTH_UNKNOWN;
 		attr_t selat = ui_attr(u, ROLE_SELECTED);
 		wattrset(w, sel ? selat : ui_attr(u, pane_health_role(h)));
@@ -562,6 +676,10 @@ static int draw_table(struct ui *u, WINDOW *w, int y0, int x0, int iw, int maxh,
 			put_cell(u, w, y, x, widths[c], cls->cols[c].align, sel ? selat : ui_attr(u, role), buf);
 			x += widths[c] + 1;
 		}
+		char tk[TREND_KEY], sp[TREND_COL_W * 4 + 1];
+		if (trend_col && row_trend_key(cls, r, tk, sizeof tk) &&
+		    ui_spark(sp, sizeof sp, u->a->trends, tk, TREND_COL_W, u->utf8)[0])
+			put_cell(u, w, y, x0 + iw + 1, TREND_COL_W, ALIGN_LEFT, sel ? selat : ui_attr(u, ROLE_ACCENT), sp);
 		y++;
 	}
 	if (ps->nvis == 0 && body > 0) {
@@ -644,7 +762,7 @@ static void draw_pane(struct ui *u, enum pane_id id)
 		snprintf(t, sizeof t, "%sfilter: %s", dot, ps->filter);
 		x += put(u, w, 0, x, W - x - 2, ROLE_ACCENT, t);
 	}
-	x += put(u, w, 0, x, W - x - 2, focused ? ROLE_TITLE_FOCUS : ROLE_TITLE, " ");
+	put(u, w, 0, x, W - x - 2, focused ? ROLE_TITLE_FOCUS : ROLE_TITLE, " ");
 
 	int iy = 1, ix = 1, iw = W - 2, ih = H - 2;
 	if (ih <= 0 || iw <= 0) {
@@ -678,6 +796,9 @@ static void draw_pane(struct ui *u, enum pane_id id)
 	ih -= used;
 	int avail = ih - (npost < ih ? npost : 0);
 	(void)npre;
+	/* zoomed: a larger chart of the selected row's figure at the bottom */
+	int chart_h = u->zoomed && focused && has_trend(u, cls) && avail >= 16 ? CHART_H : 0;
+	avail -= chart_h;
 	int main_h = avail;
 	const struct pane_class *sub = cls->sub;
 	int sub_h = 0;
@@ -722,6 +843,8 @@ static void draw_pane(struct ui *u, enum pane_id id)
 			put(u, w, H - 1, 2, W - 4, pane_health_role(h), t);
 		}
 	}
+	if (chart_h > 0)
+		draw_chart(u, w, iy + (H - 2) - npost - chart_h, ix, iw, chart_h, cls, ps);
 	if (npost > 0) {
 		int py = iy + (H - 2) - npost;
 		if (py < y)
@@ -1321,6 +1444,8 @@ static void draw_list(struct ui *u)
 	for (int i = 0; i < body && u->list_top + i < n; i++) {
 		int k = u->list_top + i;
 		if (u->list == LIST_CHUNKS) {
+			if (!cl)
+				break;
 			const struct chunk_item *it = &cl->v[k];
 			char st[48];
 			snprintf(st, sizeof st, "%s%s%s%s", (it->status & 1) ? "compressed" : "uncompressed",
@@ -1401,11 +1526,157 @@ static void draw_log(struct ui *u)
 
 /* ---- render ------------------------------------------------------------------- */
 
+/* ---- D: databases, y: copy, mouse ---------------------------------------------- */
+
+static void draw_databases(struct ui *u)
+{
+	const struct dblist *l = &u->a->dbl;
+	const struct server_info *si = &u->a->snap.server;
+	int ww = COLS - 4 < 80 ? COLS - 4 : 80;
+	int hh = (l->n < 3 ? 3 : l->n) + 5;
+	if (hh > LINES - 2)
+		hh = LINES - 2;
+	if (ww < 30 || hh < 6)
+		return;
+	WINDOW *w = overlay_win(&u->w_dbl, hh, ww);
+	if (!w)
+		return;
+	char line[PANE_LINE_MAX * 2];
+	wbkgdset(w, ' ' | ui_attr(u, ROLE_NORMAL));
+	werase(w);
+	frame(u, w, ROLE_ACCENT);
+	put(u, w, 0, 2, ww - 4, ROLE_TITLE_FOCUS, " Databases on the server (Enter switches, Esc closes) ");
+	if (u->dbl_sel >= l->n)
+		u->dbl_sel = l->n - 1;
+	if (u->dbl_sel < 0)
+		u->dbl_sel = 0;
+	int y = 1;
+	if (l->loading)
+		put(u, w, y++, 2, ww - 4, ROLE_DIM, "asking the server...");
+	else if (l->error[0])
+		put(u, w, y++, 2, ww - 4, ROLE_WARNING, l->error);
+	for (int i = 0; i < l->n && y < hh - 3; i++, y++) {
+		if (l->current[i])
+			snprintf(line, sizeof line, " %-40s current%s%s", l->name[i],
+			         si->valid ? (si->ts_installed ? ", TimescaleDB " : ", TimescaleDB not installed") : "",
+			         si->valid && si->ts_installed ? si->ts_version : "");
+		else
+			snprintf(line, sizeof line, " %-40s (TimescaleDB checked when switching)", l->name[i]);
+		put(u, w, y, 1, ww - 2, i == u->dbl_sel ? ROLE_SELECTED : (l->current[i] ? ROLE_ACCENT : ROLE_NORMAL), line);
+	}
+	if (!l->loading && !l->error[0] && l->n <= 1)
+		put(u, w, hh - 3, 2, ww - 4, ROLE_DIM,
+		    "only this database: some servers (the embedded test server) ignore database names");
+	put(u, w, hh - 2, 2, ww - 4, ROLE_STATUS, "Up/Down choose   Enter switches (new connections)   Esc closes");
+	wnoutrefresh(w);
+}
+
+static void databases_key(struct ui *u, int ch)
+{
+	const struct dblist *l = &u->a->dbl;
+	if (ch == KEY_UP && u->dbl_sel > 0)
+		u->dbl_sel--;
+	else if (ch == KEY_DOWN && u->dbl_sel < l->n - 1)
+		u->dbl_sel++;
+	else if (ch == 27 || ch == 'q' || ch == 'D')
+		u->dbl_open = false;
+	else if (ch == CTRL_C_KEY)
+		app_quit(u->a, 0);
+	else if ((ch == '\n' || ch == '\r' || ch == KEY_ENTER) && !l->loading && u->dbl_sel < l->n && l->n > 0) {
+		char msg[200];
+		u->dbl_open = false;
+		if (l->current[u->dbl_sel]) {
+			snprintf(msg, sizeof msg, "already in database %s", l->name[u->dbl_sel]);
+			ui_notice(u, msg);
+			return;
+		}
+		if (act_running(u)) {
+			ui_notice(u, "an action is running: stop it (k) before switching databases");
+			return;
+		}
+		snprintf(u->switch_to, sizeof u->switch_to, "%s", l->name[u->dbl_sel]);
+		u->dialog = false;
+		u->list = LIST_NONE;
+		u->log_open = false;
+		u->act_last = AST_IDLE;
+		if (app_switch_database(u->a, u->switch_to) == 0) {
+			u->switch_check = true;
+			snprintf(msg, sizeof msg, "switching to database %s (the old connections are closed)", u->switch_to);
+		} else {
+			snprintf(msg, sizeof msg, "cannot switch to database %s", u->switch_to);
+		}
+		ui_notice(u, msg);
+	}
+}
+
+/* After a switch: say where we are (some servers ignore the name). */
+static void switch_sync(struct ui *u)
+{
+	const struct server_info *si = &u->a->snap.server;
+	if (!u->switch_check || !si->valid)
+		return;
+	u->switch_check = false;
+	char msg[300];
+	if (strcmp(si->database, u->switch_to) != 0)
+		snprintf(msg, sizeof msg, "the server ignores database names: still in %s (asked for %s)", si->database,
+		         u->switch_to);
+	else
+		snprintf(msg, sizeof msg, "now in database %s%s", si->database,
+		         si->ts_installed ? "" : " (TimescaleDB not installed there)");
+	ui_notice(u, msg);
+}
+
+static void copy_selected(struct ui *u)
+{
+	const struct pane_class *cls = pane_class_of(u->focus);
+	const void *r = selected_row(u, u->focus);
+	char msg[300], name[NAME_LEN * 2];
+	if (!r || !cls->row_name) {
+		ui_notice(u, "y: select a row first");
+		return;
+	}
+	snprintf(name, sizeof name, "%s", cls->row_name(r));
+	if (ui_osc52_copy(name) == 0)
+		snprintf(msg, sizeof msg, "copied %s (OSC 52: the terminal must allow clipboard writes)", name);
+	else
+		snprintf(msg, sizeof msg, "could not write to the terminal");
+	ui_notice(u, msg);
+}
+
+static void move_sel(struct ui *u, int delta, bool absolute);
+
+static void mouse_event(struct ui *u)
+{
+	MEVENT ev;
+	if (getmouse(&ev) != OK)
+		return;
+	for (int i = 0; i < PANE_COUNT; i++) {
+		const struct rect *r = &u->lay.pane[i];
+		if (!u->lay.visible[i] || ev.y < r->y || ev.y >= r->y + r->h || ev.x < r->x || ev.x >= r->x + r->w)
+			continue;
+		struct pane_state *ps = &u->ps[i];
+		if (ev.bstate & BUTTON4_PRESSED) {
+			u->focus = (enum pane_id)i;
+			move_sel(u, -3, false);
+		} else if (ev.bstate & BUTTON5_PRESSED) {
+			u->focus = (enum pane_id)i;
+			move_sel(u, 3, false);
+		} else if (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) {
+			u->focus = (enum pane_id)i;
+			int k = ev.y - ps->row_y;
+			if (k >= 0 && k < ps->row_n && ps->top + k < ps->nvis)
+				ps->sel = ps->top + k;
+		}
+		return;
+	}
+}
+
 static void render(struct ui *u)
 {
 	int rows = LINES, cols = COLS;
 	struct layout l;
 	layout_compute(&l, rows, cols, u->focus, u->zoomed, u->a->opt.kiosk);
+	/* NOLINTNEXTLINE(bugprone-suspicious-memory-comparison,cert-exp42-c,cert-flp37-c): layout_compute memsets the whole struct, padding included */
 	bool changed = !u->have_lay || u->relayout || memcmp(&l, &u->lay, sizeof l) != 0;
 	if (changed) {
 		u->lay = l;
@@ -1434,6 +1705,7 @@ static void render(struct ui *u)
 		doupdate();
 		return;
 	}
+	switch_sync(u);
 	draw_header(u);
 	if (u->w_banner) {
 		kiosk_banner(u->w_banner, l.banner.w, u->role_attr, u->utf8, u->a, now_s());
@@ -1458,6 +1730,10 @@ static void render(struct ui *u)
 		draw_dialog(u);
 	else
 		del_win(&u->w_dialog);
+	if (u->dbl_open)
+		draw_databases(u);
+	else
+		del_win(&u->w_dbl);
 	if (u->help)
 		draw_help(u);
 	else
@@ -1549,6 +1825,14 @@ static void handle_key(struct ui *u, int ch)
 		/* stray keys do nothing; only the quit sequence counts */
 		if (kiosk_key(&u->kk, ch))
 			app_quit(a, 0);
+		return;
+	}
+	if (ch == KEY_MOUSE) {
+		mouse_event(u);
+		return;
+	}
+	if (u->dbl_open) {
+		databases_key(u, ch);
 		return;
 	}
 	if (u->prompt) {
@@ -1670,6 +1954,13 @@ static void handle_key(struct ui *u, int ch)
 		app_refresh_now(a); /* it says "refreshing" or why not */
 		break;
 	case CMD_REDRAW: u->relayout = true; break;
+	case CMD_COPY: copy_selected(u); break;
+	case CMD_DATABASES:
+		u->dbl_open = true;
+		u->dbl_sel = 0;
+		if (app_list_databases(a) != 0)
+			ui_notice(u, a->dbl.error);
+		break;
 	default: break;
 	}
 }
@@ -1845,6 +2136,10 @@ struct ui *ui_new(struct app *a)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	curs_set(0);
+	if (a->opt.mouse && !a->opt.kiosk) {
+		mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+		mouseinterval(0);
+	}
 	setup_theme(u);
 	for (int i = 0; i < PANE_COUNT; i++) {
 		const struct pane_class *cls = pane_class_of((enum pane_id)i);
