@@ -50,7 +50,7 @@ TEST_HELPER_OBJS := $(TEST_HELPERS:%.c=$(BUILD)/obj/%.o)
 # Test helper objects are kept between runs (not intermediate).
 .SECONDARY: $(TEST_HELPER_OBJS)
 
-.PHONY: all deps fuzz fuzz-build test test-unit test-build demo db-up db-down install uninstall clean bench
+.PHONY: all deps fuzz fuzz-build test test-unit test-build demo db-up db-down install uninstall clean bench lint
 all: $(BIN)
 
 $(BIN): $(BUILD)/obj/$(MAIN:.c=.o) $(LIB)
@@ -117,6 +117,10 @@ test: deps
 	@$(MAKE) --no-print-directory SAN=1 test-build
 	@$(MAKE) --no-print-directory fuzz-build
 	@sh tests/run.sh
+
+# cppcheck + clang-tidy over tui/ (checks and why: tests/lint/run.sh)
+lint: $(GEN_Q)
+	@sh tests/lint/run.sh
 
 test-unit: test-build
 	@TIERS=unit sh tests/run.sh

@@ -3,14 +3,14 @@
 # Every tier speaks TAP-like lines ("ok ..." / "not ok ..."); cmocka binaries
 # do so through CMOCKA_MESSAGE_OUTPUT=TAP. A program that exits non-zero
 # without reporting a failure counts as one failure.
-# TIERS selects tiers (default: all): unit asan fuzz launcher sql integration e2e
+# TIERS selects tiers (default: all): lint unit asan fuzz launcher sql integration e2e
 set -u
 cd "$(dirname "$0")/.."
 TOP=$(pwd)
 export TOP
 LOGDIR=build/test-logs
 mkdir -p "$LOGDIR"
-TIERS=${TIERS:-"unit asan fuzz launcher sql integration e2e"}
+TIERS=${TIERS:-"lint unit asan fuzz launcher sql integration e2e"}
 export CMOCKA_MESSAGE_OUTPUT=TAP
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
@@ -50,6 +50,7 @@ tier_bins() { # tier_bins DIR
 
 for t in $TIERS; do
   case $t in
+    lint)  echo "== lint (cppcheck, clang-tidy)"; run_one lint sh tests/lint/run.sh ;;
     unit)  echo "== unit"; tier_bins build/tests/unit "" ;;
     asan)  echo "== unit (ASan+UBSan)"; tier_bins build/asan/tests/unit " [asan]" ;;
     fuzz)

@@ -15,7 +15,7 @@
 #include "tsdbtop/thresholds.h"
 
 #define CONFIG_MAX_KEYS 48
-#define CONFIG_FILE_MAX (64 * 1024)
+#define CONFIG_FILE_MAX 65536 /* 64 KiB */
 #define CONFIG_LINE_MAX 190   /* libinih reads 200-byte lines */
 
 struct config {

@@ -49,7 +49,7 @@ enum {
 
 #define THEME_COLOR_DEFAULT (-1)
 #define THEME_NAME_MAX 32          /* including the NUL */
-#define THEME_FILE_MAX (64 * 1024) /* larger files are refused */
+#define THEME_FILE_MAX 65536 /* 64 KiB; larger files are refused */
 #define THEME_LINE_MAX 256         /* longer lines are refused */
 
 struct theme_style {

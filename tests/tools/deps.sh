@@ -6,7 +6,8 @@ set -eu
 cd "$(dirname "$0")/../.."
 
 PKGS="make gcc pkg-config libncurses-dev libpq-dev libev-dev libcmocka-dev \
-libjson-c-dev libinih-dev clang libclang-rt-dev postgresql-15 postgresql-client-15 tmux procps"
+libjson-c-dev libinih-dev clang libclang-rt-dev postgresql-15 postgresql-client-15 tmux procps \
+cppcheck clang-tidy valgrind"
 
 missing=""
 for p in $PKGS; do

@@ -332,7 +332,7 @@ static int deploy_opt(void *ud, int idx, const char *arg, FILE *err)
 	char *end;
 	switch (idx) {
 	case 0:
-		if (strcmp(arg, "development") && strcmp(arg, "staging") && strcmp(arg, "production")) {
+		if (strcmp(arg, "development") != 0 && strcmp(arg, "staging") != 0 && strcmp(arg, "production") != 0) {
 			fprintf(err, "tsdbtop deploy: --env: '%s' is not development, staging or production\n", arg);
 			return -1;
 		}
@@ -443,8 +443,8 @@ static int preflight(struct hl_session *h, double timeout)
 		rc = 1;
 	}
 	if (rc == 0) {
-		printf("pre-flight: TimescaleDB %s%s%s, license %s\n", ver,
-		       inst ? " in schema " : " (step 1 creates the extension)", inst ? schema : "",
+		printf("pre-flight: TimescaleDB %s%s%s, license %s\n", ver ? ver : "?",
+		       inst ? " in schema " : " (step 1 creates the extension)", inst && schema ? schema : "",
 		       lic ? lic : "unknown");
 		printf("pre-flight: privileges ok (%s)\n", truthy(r, "superuser") ? "superuser" :
 		       "CREATE on the database or schema");
@@ -568,7 +568,7 @@ static int validate(struct hl_session *h, double timeout)
 	int bad = 0;
 	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
 		const char *s = cell(r, v[i].col);
-		int got = s ? atoi(s) : -1;
+		int got = s ? (int)strtol(s, NULL, 10) : -1;
 		bool ok = v[i].at_least ? got >= v[i].want : got == v[i].want;
 		printf("validate: %-22s %3d (%s%d) %s\n", v[i].label, got, v[i].at_least ? ">= " : "", v[i].want,
 		       ok ? "ok" : "WRONG");

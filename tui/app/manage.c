@@ -595,7 +595,7 @@ int cmd_retention(int argc, char **argv)
 	sanitize_text(qual, sizeof qual, PQgetvalue(look, 0, 4));
 	snprintf(before, sizeof before, "%s", PQgetvalue(look, 0, 1));
 	bool was_scheduled = strcmp(PQgetvalue(look, 0, 3), "t") == 0;
-	int job = atoi(PQgetvalue(look, 0, 0));
+	int job = (int)strtol(PQgetvalue(look, 0, 0), NULL, 10);
 	const char *what = r.set ? "set" : r.enable ? "enable" : "disable";
 	if (a->dry_run) {
 		if (a->json) {

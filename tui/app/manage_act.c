@@ -606,7 +606,7 @@ static int compress_custom(struct act_run *x, PGresult *look, const char *older,
 			break;
 		char chunk[NAME_LEN * 2 + 4];
 		action_qualify(chunk, sizeof chunk, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1));
-		int status = atoi(PQgetvalue(res, i, 2));
+		int status = (int)strtol(PQgetvalue(res, i, 2), NULL, 10);
 		partial += (status & 8) != 0;
 		snprintf(s->desc, sizeof s->desc, "compress %s%s", chunk, (status & 8) ? " (partial)" : "");
 		snprintf(s->sql, sizeof s->sql, "SELECT @ts.compress_chunk($1::regclass, if_not_compressed => true)");

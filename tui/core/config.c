@@ -117,7 +117,7 @@ static int parse_number(const char *v, double *out)
 	char *end;
 	errno = 0;
 	double d = strtod(v, &end);
-	while (end && isspace((unsigned char)*end))
+	while (isspace((unsigned char)*end))
 		end++;
 	if (end == v || *end || errno || !isfinite(d))
 		return -1;

@@ -268,8 +268,10 @@ static const char *parse_time_rest(const char *p, double hours, double *out)
             double scale = 0.1;
             if (!isdigit((unsigned char)p[1]))
                 return NULL;
-            for (p++; isdigit((unsigned char)*p); p++, scale /= 10)
+            for (p++; isdigit((unsigned char)*p); p++) {
                 ss += (*p - '0') * scale;
+                scale /= 10;
+            }
         }
     }
     *out = hours * SEC_HOUR + mm * SEC_MINUTE + ss;

@@ -206,7 +206,7 @@ static int parse_color(const char *s, short *out)
         return -1;
     if (len > 1 && s[0] == '0')
         return -1;
-    int v = atoi(s);
+    int v = atoi(s); /* NOLINT(cert-err34-c): 1-3 digits checked above, cannot fail */
     if (v > 255)
         return -1;
     *out = (short)v;

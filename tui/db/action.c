@@ -357,7 +357,9 @@ static void step_finish(struct action_runner *r, struct action_step *s)
 	action_show_sql(raw, sizeof raw, s);
 	if (sch[0]) {
 		action_quote_ident(prefix, sizeof prefix - 1, sch);
-		strcat(prefix, ".");
+		size_t pl = strlen(prefix); /* < sizeof prefix - 1: room for the dot */
+		prefix[pl] = '.';
+		prefix[pl + 1] = '\0';
 	}
 	char *shown = replace_ts(raw, prefix);
 	snprintf(s->shown, sizeof s->shown, "%s", shown ? shown : raw);
