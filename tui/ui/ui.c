@@ -403,6 +403,83 @@ static void draw_status(struct ui *u)
 	wnoutrefresh(w);
 }
 
+/* Pane order and visibility ([panes] order in the configuration). */
+static int pane_at(const struct ui *u, int k)
+{
+	const struct config *c = u->a->opt.config;
+	return c ? c->pane_order[k] : k;
+}
+
+static bool pane_shown(const struct ui *u, int id)
+{
+	const struct config *c = u->a->opt.config;
+	return !c || c->pane_visible[id];
+}
+
+/* Tab / Shift-Tab: the next shown pane in the configured order. */
+static void focus_step(struct ui *u, int dir)
+{
+	int k = 0;
+	for (int i = 0; i < PANE_COUNT; i++)
+		if (pane_at(u, i) == (int)u->focus)
+			k = i;
+	for (int n = 0; n < PANE_COUNT; n++) {
+		k = (k + dir + PANE_COUNT) % PANE_COUNT;
+		if (pane_shown(u, pane_at(u, k))) {
+			u->focus = (enum pane_id)pane_at(u, k);
+			return;
+		}
+	}
+}
+
+/* The grid without the hidden panes: a neighbour takes the room. */
+static void apply_visibility(struct ui *u, struct layout *l)
+{
+	if (l->mode != LAYOUT_GRID)
+		return;
+	static const int pairs[2][2] = { { PANE_COMPRESSION, PANE_RETENTION }, { PANE_CAGGS, PANE_CACHE } };
+	for (int p = 0; p < 2; p++) {
+		int a = pairs[p][0], b = pairs[p][1];
+		if (!pane_shown(u, a) && pane_shown(u, b)) {
+			l->pane[b].w += l->pane[b].x - l->pane[a].x;
+			l->pane[b].x = l->pane[a].x;
+		} else if (pane_shown(u, a) && !pane_shown(u, b)) {
+			l->pane[a].w = l->pane[b].x + l->pane[b].w - l->pane[a].x;
+		}
+	}
+	/* a row with nothing left: the row above (or below) grows into it */
+	bool mid = pane_shown(u, PANE_COMPRESSION) || pane_shown(u, PANE_RETENTION);
+	bool low = pane_shown(u, PANE_CAGGS) || pane_shown(u, PANE_CACHE);
+	if (!pane_shown(u, PANE_CHUNKS) && mid) {
+		for (int i = PANE_COMPRESSION; i <= PANE_RETENTION; i++) {
+			l->pane[i].h += l->pane[i].y - l->pane[PANE_CHUNKS].y;
+			l->pane[i].y = l->pane[PANE_CHUNKS].y;
+		}
+	}
+	if (!mid) {
+		if (pane_shown(u, PANE_CHUNKS))
+			l->pane[PANE_CHUNKS].h = l->pane[PANE_COMPRESSION].y + l->pane[PANE_COMPRESSION].h - l->pane[PANE_CHUNKS].y;
+		else
+			for (int i = PANE_CAGGS; i <= PANE_CACHE; i++) {
+				l->pane[i].h += l->pane[i].y - l->pane[PANE_CHUNKS].y;
+				l->pane[i].y = l->pane[PANE_CHUNKS].y;
+			}
+	}
+	if (!low) {
+		int bottom = l->pane[PANE_CAGGS].y + l->pane[PANE_CAGGS].h;
+		for (int i = PANE_COMPRESSION; i <= PANE_RETENTION; i++)
+			if (mid)
+				l->pane[i].h = bottom - l->pane[i].y;
+		if (!mid && pane_shown(u, PANE_CHUNKS))
+			l->pane[PANE_CHUNKS].h = bottom - l->pane[PANE_CHUNKS].y;
+	}
+	for (int i = 0; i < PANE_COUNT; i++)
+		if (!pane_shown(u, i)) {
+			l->visible[i] = false;
+			memset(&l->pane[i], 0, sizeof l->pane[i]);
+		}
+}
+
 static void draw_tabs(struct ui *u)
 {
 	WINDOW *w = u->w_tabs;
@@ -411,8 +488,11 @@ static void draw_tabs(struct ui *u)
 	werase(w);
 	fill_line(u, w, 0, 0, u->lay.tabs.w, ROLE_NORMAL);
 	int x = 1;
-	for (int i = 0; i < PANE_COUNT && x < u->lay.tabs.w; i++) {
+	for (int k = 0; k < PANE_COUNT && x < u->lay.tabs.w; k++) {
 		char t[48];
+		int i = pane_at(u, k);
+		if (!pane_shown(u, i))
+			continue;
 		snprintf(t, sizeof t, " %d %s ", i + 1, pane_class_of((enum pane_id)i)->tab);
 		enum theme_role r = (enum pane_id)i == u->focus ? ROLE_TITLE_FOCUS : ROLE_TITLE;
 		x += put(u, w, 0, x, u->lay.tabs.w - x, r, t);
@@ -1675,7 +1755,10 @@ static void render(struct ui *u)
 {
 	int rows = LINES, cols = COLS;
 	struct layout l;
+	if (!pane_shown(u, u->focus))
+		focus_step(u, 1);
 	layout_compute(&l, rows, cols, u->focus, u->zoomed, u->a->opt.kiosk);
+	apply_visibility(u, &l);
 	/* NOLINTNEXTLINE(bugprone-suspicious-memory-comparison,cert-exp42-c,cert-flp37-c): layout_compute memsets the whole struct, padding included */
 	bool changed = !u->have_lay || u->relayout || memcmp(&l, &u->lay, sizeof l) != 0;
 	if (changed) {
@@ -1760,8 +1843,13 @@ static void focus_to(struct ui *u, int id)
 		id = PANE_COUNT - 1;
 	if (id >= PANE_COUNT)
 		id = 0;
+	if (!pane_shown(u, id)) {
+		ui_notice(u, "that pane is hidden by the configuration ([panes] order)");
+		return;
+	}
 	u->focus = (enum pane_id)id;
 }
+
 
 static void move_sel(struct ui *u, int delta, bool absolute)
 {
@@ -1904,8 +1992,8 @@ static void handle_key(struct ui *u, int ch)
 		else
 			ui_notice(u, "no action is running");
 		break;
-	case CMD_FOCUS_NEXT: focus_to(u, (int)u->focus + 1); break;
-	case CMD_FOCUS_PREV: focus_to(u, (int)u->focus - 1); break;
+	case CMD_FOCUS_NEXT: focus_step(u, 1); break;
+	case CMD_FOCUS_PREV: focus_step(u, -1); break;
 	case CMD_FOCUS_1: case CMD_FOCUS_2: case CMD_FOCUS_3: case CMD_FOCUS_4: case CMD_FOCUS_5:
 		focus_to(u, (int)(c - CMD_FOCUS_1));
 		break;
