@@ -201,6 +201,16 @@ e2e_actions() {
   else not_ok "--read-only: the database is unchanged"; fi
   if grep -q '"event":"refused"' "$WORK/ro.log" 2>/dev/null; then ok "--read-only: refusals recorded in the log"
   else not_ok "--read-only: refusals recorded in the log"; fi
+  # the config setting does the same as --read-only
+  printf '[console]\nread_only = true\n' >"$WORK/ro.conf"
+  R=roc
+  start_console $R "$E2E_C" 140 45 --config "$WORK/ro.conf" --log "$WORK/roc.log"
+  wait_for_text $R 'polled [0-9:]+ UTC' 90
+  send $R 1 c
+  check "console.read_only = true in the config file: c says read-only mode" $R \
+    wait_for_text $R 'read-only mode: compress is disabled' 10
+  send $R q
+  wait_exit $R 10 >/dev/null
   e2e_q "DROP TABLE IF EXISTS public.e2e_ret" >/dev/null
 }
 
