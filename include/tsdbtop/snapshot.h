@@ -47,7 +47,7 @@ struct comp_row {              /* pane 2: compression per hypertable */
 	int job_id;
 	char compress_after[48];   /* policy config as text ("7 days", "100") */
 	double compress_after_s;   /* NAN for integer time */
-	int backlog;               /* chunks past compress_after, not compressed (or partial) */
+	int backlog;               /* chunks past compress_after, not compressed (or partial); -1 unknown */
 	double backlog_behind_s;   /* age of the oldest backlog chunk beyond compress_after */
 	int compressed_chunks;
 	double before_bytes, after_bytes;
@@ -78,7 +78,7 @@ struct ret_row {               /* pane 3: retention */
 	bool scheduled;
 	double next_start;
 	bool overdue;
-	int drop_count;            /* chunks the next run drops */
+	int drop_count;            /* chunks the next run drops; -1 unknown (integer time) */
 	double oldest_start, oldest_end;
 	double drop_bytes;         /* estimate */
 	char why_not[128];         /* why eligible chunks are still there */

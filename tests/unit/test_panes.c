@@ -257,6 +257,37 @@ static void compression_jobs(void **state)
 	assert_int_equal(role, ROLE_CRITICAL);
 }
 
+/* Integer-time hypertables have no computed backlog / drop count (-1):
+ * shown as "-", never as a number. */
+static void unknown_counts_are_dashes(void **state)
+{
+	(void)state;
+	struct snapshot s;
+	memset(&s, 0, sizeof s);
+	struct comp_row *cr = SNAP_ADD(s.comps);
+	cr->backlog = -1;
+	cr->backlog_behind_s = NAN;
+	struct ret_row *rr = SNAP_ADD(s.rets);
+	rr->drop_count = -1;
+	struct pane_ctx c = { .s = &s, .now = NOW, .interval = 2, .utf8 = true };
+	char b[PANE_LINE_MAX];
+	int col = -1;
+	for (int i = 0; i < pane_compression_class.ncols; i++)
+		if (!strcmp(pane_compression_class.cols[i].name, "Backlog"))
+			col = i;
+	assert_true(col >= 0);
+	pane_compression_class.cell(&c, cr, col, 7, b, sizeof b);
+	assert_string_equal(b, "-");
+	col = -1;
+	for (int i = 0; i < pane_retention_class.ncols; i++)
+		if (!strcmp(pane_retention_class.cols[i].name, "To drop"))
+			col = i;
+	assert_true(col >= 0);
+	pane_retention_class.cell(&c, rr, col, 7, b, sizeof b);
+	assert_string_equal(b, "-");
+	snapshot_free(&s);
+}
+
 static void cagg_cells(void **state)
 {
 	(void)state;
@@ -297,6 +328,7 @@ int main(void)
 		cmocka_unit_test(cache_without_statistics),
 		cmocka_unit_test(compression_jobs),
 		cmocka_unit_test(cagg_cells),
+		cmocka_unit_test(unknown_counts_are_dashes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -202,12 +202,14 @@ static void text_ret(FILE *out, const struct snapshot *s)
 		"NEXT RUN", "DROPS", "OLDEST", "BYTES", "WHY NOT DROPPED");
 	for (int i = 0; i < s->rets.n; i++) {
 		const struct ret_row *r = &s->rets.v[i];
-		char name[300], da[64], nx[32], o[32], b[32], why[200];
+		char name[300], da[64], nx[32], o[32], b[32], why[200], dc[16] = "-";
 		once_qualname(name, sizeof name, r->schema, r->name);
 		text_clean(da, sizeof da, r->drop_after);
 		text_clean(why, sizeof why, r->why_not);
-		fprintf(out, "%-4s %-36s %-14s %6d %-16s %5d %-16s %9s  %s\n", mark(r->health), name, da, r->job_id,
-			r->scheduled ? time_text(nx, sizeof nx, r->next_start) : "paused", r->drop_count,
+		if (r->drop_count >= 0)   /* -1: unknown (integer time) */
+			snprintf(dc, sizeof dc, "%d", r->drop_count);
+		fprintf(out, "%-4s %-36s %-14s %6d %-16s %5s %-16s %9s  %s\n", mark(r->health), name, da, r->job_id,
+			r->scheduled ? time_text(nx, sizeof nx, r->next_start) : "paused", dc,
 			r->drop_count > 0 ? time_text(o, sizeof o, r->oldest_start) : "-",
 			r->drop_count > 0 ? fmt_bytes(b, sizeof b, r->drop_bytes) : "-", why);
 	}
@@ -478,7 +480,7 @@ static struct json_object *rows_ret(const struct snapshot *s)
 		add_b(o, "scheduled", r->scheduled);
 		add(o, "next_start", once_json_time(r->next_start));
 		add_b(o, "overdue", r->overdue);
-		add_i(o, "drop_count", r->drop_count);
+		add(o, "drop_count", r->drop_count >= 0 ? json_object_new_int(r->drop_count) : NULL);
 		add(o, "oldest_start", r->drop_count > 0 ? once_json_time(r->oldest_start) : NULL);
 		add(o, "oldest_end", r->drop_count > 0 ? once_json_time(r->oldest_end) : NULL);
 		add(o, "drop_bytes", r->drop_count > 0 ? once_json_num(r->drop_bytes) : NULL);

@@ -57,6 +57,8 @@ static enum theme_role cell(const struct pane_ctx *c, const void *rp, int col, i
 		pane_name(c, tmp, sizeof tmp, r->schema, r->name);
 		return pane_text(buf, n, tmp, width, c->utf8, ROLE_NORMAL);
 	case C_BACKLOG:
+		if (r->backlog < 0)      /* unknown: integer time, or no policy interval */
+			return pane_text(buf, n, "-", width, c->utf8, ROLE_DIM);
 		fmt_count(buf, n, r->backlog);
 		return r->backlog > 0 ? pane_health_role(r->health == HEALTH_OK ? HEALTH_WARNING : r->health)
 		                      : ROLE_NORMAL;

@@ -50,6 +50,8 @@ static enum theme_role cell(const struct pane_ctx *c, const void *rp, int col, i
 		return pane_text(buf, n, tmp, width, c->utf8, ROLE_NORMAL);
 	case C_AFTER: return pane_text(buf, n, r->drop_after[0] ? r->drop_after : "-", width, c->utf8, ROLE_NORMAL);
 	case C_COUNT:
+		if (r->drop_count < 0)   /* unknown: integer time */
+			return pane_text(buf, n, "-", width, c->utf8, ROLE_DIM);
 		fmt_count(buf, n, r->drop_count);
 		return r->drop_count > 0 ? ROLE_WARNING : ROLE_NORMAL;
 	case C_BYTES: fmt_bytes(buf, n, r->drop_count > 0 ? r->drop_bytes : NAN); return ROLE_NORMAL;
