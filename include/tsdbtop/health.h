@@ -20,5 +20,8 @@ enum health health_ret(struct ret_row *r, const struct thresholds *t,
 enum health health_cagg(struct cagg_row *r, const struct thresholds *t,
 			const struct snapshot *s, double now);
 enum health health_ratio(double ratio, const struct thresholds *t);
+/* Aggregate lag as a multiple of what its policy allows (0 when caught up
+ * with the raw data or unknown); lag_s must be set. */
+double health_cagg_lag_factor(const struct cagg_row *r);
 
 #endif

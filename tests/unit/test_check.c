@@ -171,16 +171,17 @@ static void test_cagg_retention_cache_update(void **state)
 	struct check_report rep;
 	char out[2048];
 	healthy(&s);
-	/* lag 2.5 x promised: warning; 4 x: critical; caught up: ok */
-	s.caggs.v[0].watermark = NOW - 2.5 * 3600;
+	/* lag 2.5 x what the policy allows (end_offset + schedule + one
+	 * bucket = 2 h here): warning; 4 x: critical; caught up: ok */
+	s.caggs.v[0].watermark = NOW - 2.5 * 7200;
 	s.caggs.v[0].raw_newest = NOW;
 	check_eval(&s, &th, NOW, CK_CAGG, &rep);
 	assert_int_equal(rep.overall, HEALTH_WARNING);
 	assert_non_null(strstr(rep.r[CK_CAGG].perfdata, "cagg_lag_factor=2.50;1;3;0"));
-	s.caggs.v[0].watermark = NOW - 4 * 3600;
+	s.caggs.v[0].watermark = NOW - 4 * 7200;
 	check_eval(&s, &th, NOW, CK_CAGG, &rep);
 	assert_int_equal(rep.overall, HEALTH_CRITICAL);
-	s.caggs.v[0].raw_newest = NOW - 5 * 3600;
+	s.caggs.v[0].raw_newest = NOW - 9 * 7200;
 	check_eval(&s, &th, NOW, CK_CAGG, &rep);
 	assert_int_equal(rep.overall, HEALTH_OK);
 	/* retention */

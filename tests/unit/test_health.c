@@ -100,12 +100,13 @@ static void test_cagg_states(void **state)
 	struct snapshot s;
 	memset(&s, 0, sizeof s);
 	double now = 1e9;
-	struct cagg_row c = { .raw_newest = now - 600, .watermark = now - 3000,
+	/* allowed: end_offset + schedule (3900) + one bucket (3600) = 7500 */
+	struct cagg_row c = { .raw_newest = now - 600, .watermark = now - 7400,
 			      .promised_lag_s = 3900, .bucket_s = 3600 };
 	assert_int_equal(health_cagg(&c, &th, &s, now), HEALTH_OK);
 	assert_int_equal(c.state, CAGG_FRESH);
 	assert_string_equal(c.job_state, "no policy");
-	c.watermark = now - 2 * 3900;
+	c.watermark = now - 2 * 7500;
 	assert_int_equal(health_cagg(&c, &th, &s, now), HEALTH_WARNING);
 	assert_int_equal(c.state, CAGG_LAGGING);
 	c.watermark = now - 10 * 3900;
@@ -113,6 +114,16 @@ static void test_cagg_states(void **state)
 	assert_int_equal(c.state, CAGG_STALE);
 	/* no newer raw data: the watermark cannot move, so not stale */
 	c.raw_newest = now - 20 * 3900;
+	assert_int_equal(health_cagg(&c, &th, &s, now), HEALTH_OK);
+	/* the bucket holding the newest raw chunk's start is not materialized
+	 * yet: the aggregate is behind, not caught up */
+	c.raw_newest = c.watermark;
+	assert_int_equal(health_cagg(&c, &th, &s, now), HEALTH_CRITICAL);
+	/* a daily aggregate at 17:00 that holds up to midnight is fresh */
+	struct cagg_row d = { .raw_newest = 86400 * 100, .watermark = 86400 * 100,
+			      .promised_lag_s = 7200, .bucket_s = 86400 };
+	assert_int_equal(health_cagg(&d, &th, &s, 86400 * 100 + 17 * 3600), HEALTH_OK);
+	c.raw_newest = c.watermark - c.bucket_s;
 	assert_int_equal(health_cagg(&c, &th, &s, now), HEALTH_OK);
 	c.watermark = NAN;
 	assert_int_equal(health_cagg(&c, &th, &s, now), HEALTH_WARNING);

@@ -279,15 +279,6 @@ static void ck_retention(struct check_result *r, const struct snapshot *s, const
 	     total);
 }
 
-static double lag_factor(const struct cagg_row *c)
-{
-	if (isnan(c->watermark) || isnan(c->raw_newest) || c->watermark >= c->raw_newest)
-		return 0;
-	double promised = !isnan(c->promised_lag_s) ? c->promised_lag_s :
-			  (!isnan(c->bucket_s) ? 2 * c->bucket_s : NAN);
-	return isnan(promised) || promised <= 0 || isnan(c->lag_s) ? 0 : c->lag_s / promised;
-}
-
 static void ck_cagg(struct check_result *r, const struct snapshot *s, const struct thresholds *t)
 {
 	if (!pane_usable(r, s, &s->cagg_meta))
@@ -298,7 +289,7 @@ static void ck_cagg(struct check_result *r, const struct snapshot *s, const stru
 	const struct cagg_row *w = NULL;
 	for (int i = 0; i < s->caggs.n; i++) {
 		const struct cagg_row *c = &s->caggs.v[i];
-		double f = lag_factor(c);
+		double f = health_cagg_lag_factor(c);
 		if (f > maxf)
 			maxf = f;
 		if (c->health == HEALTH_WARNING)

@@ -162,10 +162,37 @@ static void cagg_job_state(struct cagg_row *r, const struct snapshot *s)
 }
 
 /* Materialized as far as the raw data goes? The watermark only moves when
- * raw data exists in newer buckets. */
+ * raw data exists in newer buckets. The catalog tells where the newest raw
+ * chunk starts (data exists from there on, up to an unknown point): the
+ * aggregate has caught up once the bucket holding that start is
+ * materialized. */
 static bool caught_up(const struct cagg_row *r)
 {
-	return !isnan(r->raw_newest) && !isnan(r->watermark) && r->watermark >= r->raw_newest;
+	if (isnan(r->raw_newest) || isnan(r->watermark))
+		return false;
+	double bucket = !isnan(r->bucket_s) && r->bucket_s > 0 ? r->bucket_s : 0;
+	return r->watermark >= r->raw_newest + bucket;
+}
+
+/* What the refresh policy can promise: end_offset + schedule_interval, plus
+ * up to one bucket, since a bucket is materialized only once complete (a
+ * daily aggregate at 17:00 holds up to midnight). Without a policy: two
+ * buckets. NAN when neither is known. */
+static double cagg_allowed_lag(const struct cagg_row *r)
+{
+	double bucket = !isnan(r->bucket_s) && r->bucket_s > 0 ? r->bucket_s : 0;
+	if (!isnan(r->promised_lag_s))
+		return r->promised_lag_s + bucket;
+	return bucket > 0 ? 2 * bucket : NAN;
+}
+
+double health_cagg_lag_factor(const struct cagg_row *r)
+{
+	double allowed = cagg_allowed_lag(r);
+	double lag = isnan(r->watermark) ? NAN : r->lag_s;
+	if (caught_up(r) || isnan(allowed) || allowed <= 0 || isnan(lag))
+		return 0;
+	return lag / allowed;
 }
 
 enum health health_cagg(struct cagg_row *r, const struct thresholds *t,
@@ -182,10 +209,8 @@ enum health health_cagg(struct cagg_row *r, const struct thresholds *t,
 		h = HEALTH_WARNING;
 		snprintf(r->why, sizeof r->why, "never refreshed although raw data exists");
 	} else {
-		double promised = !isnan(r->promised_lag_s) ? r->promised_lag_s :
-				  (!isnan(r->bucket_s) ? 2 * r->bucket_s : NAN);
-		double factor = isnan(promised) || promised <= 0 ? 0 : r->lag_s / promised;
-		if (caught_up(r) || isnan(promised) || factor <= t->lag_factor_warn) {
+		double factor = health_cagg_lag_factor(r);
+		if (factor <= t->lag_factor_warn) {
 			r->state = CAGG_FRESH;
 		} else if (factor <= t->lag_factor_crit) {
 			r->state = CAGG_LAGGING;
@@ -197,7 +222,8 @@ enum health health_cagg(struct cagg_row *r, const struct thresholds *t,
 		if (h != HEALTH_OK) {
 			char a[32], b[32];
 			snprintf(r->why, sizeof r->why, "lag %s, promised %s",
-				 fmt_duration(a, sizeof a, r->lag_s), fmt_duration(b, sizeof b, promised));
+				 fmt_duration(a, sizeof a, r->lag_s),
+				 fmt_duration(b, sizeof b, cagg_allowed_lag(r)));
 		}
 	}
 	if (r->retention_cuts_window) {
