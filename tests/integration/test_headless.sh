@@ -162,7 +162,7 @@ verdict $? "--once text: our hypertable's chunk count ($n) is on its row"
 n=$(q "SELECT count(*) FROM show_chunks('\"Odd Schema\".\"Sensor \"\"Data\"\" %s\"')")
 grep -q "^[A-Z]*  *Odd Schema.Sensor \"Data\" %s  *$n " "$T/out"
 verdict $? "--once text: the fixture's quoted name with its chunk count ($n)"
-grep -q '^CRIT headless_test.readings_hourly .*stale .*lag .*promised' "$T/out"
+grep -q '^CRIT headless_test.readings_hourly .*stale .*lag .*policy allows' "$T/out"
 verdict $? "--once text: the stale aggregate is marked CRIT with why"
 no_esc() { ! grep -q "$(printf '\033')" "$T/out"; }
 no_esc && grep -q '^OK   headless_test.evil?\[31m?name ' "$T/out"

@@ -221,7 +221,7 @@ enum health health_cagg(struct cagg_row *r, const struct thresholds *t,
 		}
 		if (h != HEALTH_OK) {
 			char a[32], b[32];
-			snprintf(r->why, sizeof r->why, "lag %s, promised %s",
+			snprintf(r->why, sizeof r->why, "lag %s, policy allows %s",
 				 fmt_duration(a, sizeof a, r->lag_s),
 				 fmt_duration(b, sizeof b, cagg_allowed_lag(r)));
 		}
