@@ -34,4 +34,14 @@ int text_width(const char *s);
  * width <= 0 -> "". */
 void text_fit(char *dst, size_t dstsz, const char *src, int width, bool utf8);
 
+/* A libpq connection error made to fit a status line, reason first: drops
+ * libpq's 'connection to server at "H", port P failed: ' / 'connection to
+ * server on socket "S" failed: ' lead (the header shows the server) and a
+ * 'FATAL:  ' / 'ERROR:  ' severity, folds newlines and runs of blanks into
+ * one space, trims, then sanitises as sanitize_text. "connection to server
+ * at "127.0.0.1", port 5432 failed: FATAL:  password authentication failed
+ * for user "x"" -> "password authentication failed for user "x"".
+ * Returns the bytes written, excluding the NUL. */
+size_t sanitize_pg_error(char *dst, size_t dstsz, const char *msg);
+
 #endif

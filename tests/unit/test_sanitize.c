@@ -284,6 +284,28 @@ static void test_fit_all_widths(void **state)
     }
 }
 
+/* libpq connection errors: the reason first, on one line, sanitised */
+static void test_pg_error(void **state)
+{
+    (void)state;
+    char b[256];
+    sanitize_pg_error(b, sizeof b, "connection to server at \"127.0.0.1\", port 5432 failed: "
+                      "FATAL:  password authentication failed for user \"pwrole\"\n");
+    assert_string_equal(b, "password authentication failed for user \"pwrole\"");
+    sanitize_pg_error(b, sizeof b, "connection to server on socket \"/tmp/.s.PGSQL.5432\" failed: "
+                      "FATAL:  database \"victim\" does not exist\n");
+    assert_string_equal(b, "database \"victim\" does not exist");
+    sanitize_pg_error(b, sizeof b, "connection to server at \"h\", port 1 failed: Connection refused\n"
+                      "\tIs the server running on that host and accepting TCP/IP connections?\n");
+    assert_string_equal(b, "Connection refused Is the server running on that host and accepting TCP/IP connections?");
+    sanitize_pg_error(b, sizeof b, "server closed the connection unexpectedly\n\x1b[2J");
+    assert_string_equal(b, "server closed the connection unexpectedly ?[2J");
+    sanitize_pg_error(b, sizeof b, NULL);
+    assert_string_equal(b, "");
+    sanitize_pg_error(b, 8, "FATAL:  terminating connection");
+    assert_string_equal(b, "termina");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -297,6 +319,7 @@ int main(void)
         cmocka_unit_test(test_fit),
         cmocka_unit_test(test_fit_small_buffer),
         cmocka_unit_test(test_fit_all_widths),
+        cmocka_unit_test(test_pg_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,6 +15,7 @@
 #include "tsdbtop/action.h"
 #include "tsdbtop/config.h"
 #include "tsdbtop/engine.h"
+#include "tsdbtop/sanitize.h"
 #include "tsdbtop/trend.h"
 #include "tsdbtop/ui.h"
 
@@ -120,8 +121,8 @@ static void on_conn(enum conn_state st, const char *msg, void *ud)
 	struct app *a = ud;
 	struct console *c = of(a);
 	a->conn_state = st;
-	if (msg && *msg)
-		snprintf(a->conn_msg, sizeof a->conn_msg, "%s", msg);
+	if (msg && *msg)     /* reason first: the status line cuts the rest */
+		sanitize_pg_error(a->conn_msg, sizeof a->conn_msg, msg);
 	if ((st == CONN_BACKOFF || st == CONN_FAILED) && !c->first_done) {
 		c->first_done = true;
 		c->first_failed = true;

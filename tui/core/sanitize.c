@@ -262,3 +262,32 @@ void text_fit(char *dst, size_t dstsz, const char *src, int width, bool utf8)
     memcpy(dst + out, ell, elen);
     dst[out + elen] = '\0';
 }
+
+size_t sanitize_pg_error(char *dst, size_t dstsz, const char *msg)
+{
+    const char *p = msg ? msg : "";
+    char buf[1024];
+    size_t n = 0;
+
+    for (;;) {          /* one lead per attempt: "a failed: b failed: REASON" */
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+            p++;
+        const char *f = strstr(p, " failed: ");
+        if (strncmp(p, "connection to server ", 21) == 0 && f != NULL)
+            p = f + 9;
+        else if (strncmp(p, "FATAL:", 6) == 0 || strncmp(p, "ERROR:", 6) == 0)
+            p += 6;
+        else
+            break;
+    }
+    for (; *p && n < sizeof buf - 1; p++) {
+        bool blank = *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r';
+        if (blank && (n == 0 || buf[n - 1] == ' '))
+            continue;
+        buf[n++] = blank ? ' ' : *p;
+    }
+    while (n > 0 && buf[n - 1] == ' ')
+        n--;
+    buf[n] = '\0';
+    return sanitize_text(dst, dstsz, buf);
+}
