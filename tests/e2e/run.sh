@@ -28,6 +28,7 @@ unset NO_COLOR
 . "$TOP/tests/tools/tsdb.sh"
 . "$TOP/tests/tools/pg15.sh"
 . "$TOP/tests/e2e/actions.sh"
+. "$TOP/tests/e2e/kiosk.sh"
 
 T() { tmux -L "$SOCK" "$@"; }
 
@@ -308,6 +309,8 @@ tsdb_part() {
   check "Ctrl-C quits with exit code 0" tsc [ "$rc" = 0 ]
   # operator actions (tests/e2e/actions.sh)
   e2e_actions "$C"
+  # sparklines, the zoomed chart, D and y (tests/e2e/kiosk.sh)
+  e2e_trends_tsdb "$C"
   tsdb_stop >/dev/null 2>&1
 }
 
@@ -396,9 +399,14 @@ pg15_part() {
   if [ -s "$WORK/$S.err" ]; then not_ok "PG15: nothing written to stderr"; sed 's/^/#   /' "$WORK/$S.err" | head -40
   else ok "PG15: nothing written to stderr"; fi
   e2e_actions_pg15 "$C"
+  # the database switch and kiosk mode (tests/e2e/kiosk.sh)
+  e2e_dbswitch_pg15 "$C"
+  e2e_kiosk_pg15 "$C"
   pg15_stop fast
 }
 
+# the configuration file (no server needed)
+[ "${E2E_ACTIONS_ONLY:-0}" = 1 ] || e2e_config
 [ "${E2E_SKIP_PG15:-0}" = 1 ] || pg15_part
 [ "${E2E_SKIP_TSDB:-0}" = 1 ] || tsdb_part
 

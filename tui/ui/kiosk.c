@@ -19,11 +19,15 @@ bool kiosk_key(struct kiosk_keys *k, int ch)
 {
 	size_t l = strlen(k->typed);
 	if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
-		bool done = strcmp(k->typed, "quit") == 0;
+		bool done = l >= 4 && strcmp(k->typed + l - 4, "quit") == 0;
 		k->typed[0] = '\0';
 		return done;
 	}
-	if (ch >= 'a' && ch <= 'z' && l + 1 < sizeof k->typed) {
+	if (ch >= 'a' && ch <= 'z') {
+		if (l + 1 >= sizeof k->typed) {     /* keep the last letters */
+			memmove(k->typed, k->typed + 1, l);
+			l--;
+		}
 		k->typed[l] = (char)ch;
 		k->typed[l + 1] = '\0';
 		return false;
