@@ -499,7 +499,8 @@ static void draw_tabs(struct ui *u)
 		x += 1;
 	}
 	if (u->zoomed && x + 10 < u->lay.tabs.w)
-		put(u, w, 0, x + 1, u->lay.tabs.w - x - 1, ROLE_DIM, "(zoomed: Enter/Esc)");
+		put(u, w, 0, x + 1, u->lay.tabs.w - x - 1, ROLE_DIM,
+		    u->a->opt.kiosk ? "(kiosk: panes in turn, critical first)" : "(zoomed: Enter/Esc)");
 	wnoutrefresh(w);
 }
 
