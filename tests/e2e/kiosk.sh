@@ -180,7 +180,18 @@ e2e_trends_tsdb() {
   else not_ok "zoomed Continuous aggregates: a chart of the selected row's lag" $_t; fi
   send $_t y
   check "y copies the selected name (OSC 52) and says so" $_t wait_for_text $_t 'copied [a-z_.]+_aggregate' 5
-  send $_t Escape D
+  send $_t Escape m
+  if wait_for_text $_t 'Enter / y runs' 20; then
+    send $_t Y
+    check "Y in a dialog copies the chosen step's SQL (OSC 52) and says so" $_t \
+      wait_for_text $_t 'copied the SQL of step 1' 5
+    send $_t Escape
+    wait_for_text $_t 'cancelled: nothing ran' 5
+  else
+    echo "# maintenance had nothing to plan: Y in a dialog not checked"
+    send $_t Escape
+  fi
+  send $_t D
   if wait_for_text $_t 'Databases on the server' 10 && wait_for_text $_t 'template1 +current, TimescaleDB 2\.' 10; then
     ok "embedded: D lists template1 as the current database"
   else not_ok "embedded: D lists template1 as the current database" $_t; fi

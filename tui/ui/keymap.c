@@ -50,6 +50,7 @@ static const struct key_binding table[] = {
 	{ { 'x' }, "x", CMD_ACT_RETENTION, "retention: drop what the policy would drop (typed name)", M },
 	{ { 'm' }, "m", CMD_ACT_MAINTENANCE, "maintenance: analyze, refresh lagging, compress backlogs", M },
 	{ { 'y' }, "y", CMD_COPY, "copy the selected object's name to the clipboard (OSC 52)", M },
+	{ { 'Y' }, "Y", CMD_COPY, "dialog: copy the chosen step's SQL to the clipboard (OSC 52)", D },
 	{ { 'D' }, "D", CMD_DATABASES, "databases on the server: Enter switches to the chosen one", M },
 	{ { 'l' }, "l", CMD_ACT_LOG, "show / hide the action log", M | L },
 	{ { 'k' }, "k", CMD_ACT_STOP, "stop the running action (Esc too)", M | L | D },

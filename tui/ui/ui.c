@@ -1401,6 +1401,14 @@ static void dialog_key(struct ui *u, int ch)
 		if (u->dlg_sel >= 0 && u->dlg_sel < p->nsteps)
 			action_skip(r, u->dlg_sel, p->steps[u->dlg_sel].state != STEP_SKIPPED);
 		return;
+	case CMD_COPY:
+		if (u->dlg_sel >= 0 && u->dlg_sel < p->nsteps) {
+			char msg[200];
+			snprintf(msg, sizeof msg, ui_osc52_copy(p->steps[u->dlg_sel].shown) == 0
+			         ? "copied the SQL of step %d (OSC 52)" : "could not write to the terminal", u->dlg_sel + 1);
+			ui_notice(u, msg);
+		}
+		return;
 	case CMD_DIALOG_WINDOW:
 		if (p->kind == ACT_REFRESH && action_state(r) == AST_PLANNED) {
 			u->typed_mode = TYPED_WINDOW;
