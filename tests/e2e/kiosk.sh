@@ -141,6 +141,19 @@ e2e_kiosk_pg15() {
   else not_ok "a bad configuration file: file:line on stderr, the console still starts" badc; fi
   send badc q
   wait_exit badc 10 >/dev/null
+
+  # [panes] order: the tabs in that order, the panes left out hidden
+  printf '[panes]\norder = cache, caggs, chunks\n' >"$WORK/panes.ini"
+  start_console pord "$_c" 80 24 --config "$WORK/panes.ini"
+  if wait_for_text pord ' 5 Cache +4 Caggs +1 Chunks( |$)' 20 && ! screen pord | grep -Eq '2 Compression|3 Retention'; then
+    ok "[panes] order: tabs in the configured order, the others hidden"
+  else not_ok "[panes] order: tabs in the configured order, the others hidden" pord; fi
+  send pord Tab
+  check "[panes] order: Tab follows it (Cache -> Caggs)" pord wait_for_text pord '─ 4 Continuous aggregates' 5
+  send pord 2
+  check "[panes] order: a hidden pane's digit says so" pord wait_for_text pord 'pane 2 is hidden \(\[panes\] order\)' 5
+  send pord q
+  wait_exit pord 10 >/dev/null
 }
 
 e2e_dbswitch_pg15() {

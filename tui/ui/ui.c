@@ -1853,7 +1853,9 @@ static void focus_to(struct ui *u, int id)
 	if (id >= PANE_COUNT)
 		id = 0;
 	if (!pane_shown(u, id)) {
-		ui_notice(u, "that pane is hidden by the configuration ([panes] order)");
+		char msg[64];
+		snprintf(msg, sizeof msg, "pane %d is hidden ([panes] order)", id + 1);
+		ui_notice(u, msg);
 		return;
 	}
 	u->focus = (enum pane_id)id;
@@ -2244,6 +2246,9 @@ struct ui *ui_new(struct app *a)
 		u->ps[i].sort_desc = cls->default_desc;
 	}
 	u->sub_ps.sort_col = pane_compression_jobs_class.default_sort;
+	for (int k = PANE_COUNT - 1; k >= 0; k--)    /* the first pane of [panes] order */
+		if (pane_shown(u, pane_at(u, k)))
+			u->focus = (enum pane_id)pane_at(u, k);
 
 	ev_io_init(&u->in_w, stdin_cb, STDIN_FILENO, EV_READ);
 	u->in_w.data = u;
