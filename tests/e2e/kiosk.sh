@@ -142,6 +142,15 @@ e2e_kiosk_pg15() {
   send badc q
   wait_exit badc 10 >/dev/null
 
+  # check honours the configuration file's thresholds; --warn overrides them
+  mkdir -p "$WORK/xdgc/tsdbtop"
+  printf '[thresholds]\ncache_warn = 50%%\ncache_crit = 40%%\n' >"$WORK/xdgc/tsdbtop/config"
+  _p1=$(XDG_CONFIG_HOME=$WORK/xdgc "$BIN" check "$_c" 2>&1 | head -1 | sed 's/.*|//')
+  _p2=$(XDG_CONFIG_HOME=$WORK/xdgc "$BIN" check --warn cache=60% "$_c" 2>&1 | head -1 | sed 's/.*|//')
+  if echo "$_p1" | grep -Eq 'cache_hit=[0-9.]+%;50:;40:' && echo "$_p2" | grep -Eq 'cache_hit=[0-9.]+%;60:;40:'; then
+    ok "check: the configuration's thresholds in the perfdata, --warn over them"
+  else not_ok "check: the configuration's thresholds in the perfdata, --warn over them ('$_p1' / '$_p2')"; fi
+
   # [panes] order: the tabs in that order, the panes left out hidden
   printf '[panes]\norder = cache, caggs, chunks\n' >"$WORK/panes.ini"
   start_console pord "$_c" 80 24 --config "$WORK/panes.ini"

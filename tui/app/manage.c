@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "tsdbtop/check.h"
+#include "tsdbtop/config.h"
 #include "tsdbtop/format.h"
 #include "tsdbtop/headless.h"
 #include "tsdbtop/health.h"
@@ -92,6 +93,19 @@ static int check_opt(void *ud, int idx, const char *arg, FILE *err)
 	return 0;
 }
 
+/* The thresholds of the configuration file (the default path), when there
+ * is one; its errors are the console's to report (--print-config). */
+static void config_thresholds(struct thresholds *th)
+{
+	struct config c;
+	char path[512], errs[1024];
+	config_defaults(&c);
+	config_default_path(path, sizeof path);
+	if (path[0])
+		config_load(&c, path, false, errs, sizeof errs);
+	*th = c.th;
+}
+
 int cmd_check(int argc, char **argv)
 {
 	struct check_ud c = { .only = -1 };
@@ -99,7 +113,7 @@ int cmd_check(int argc, char **argv)
 	const char *pos[1];
 	int npos;
 	char msg[512];
-	thresholds_default(&c.th);
+	config_thresholds(&c.th);   /* --warn / --crit override them */
 	/* Nagios: usage errors are UNKNOWN (3). */
 	if (cli_parse_cmd(&o, argc, argv, stderr, "check", check_opts, 3, check_opt, &c, pos, &npos, 1) != 0)
 		return 3;
@@ -168,7 +182,7 @@ static int snapshot_cmd(int argc, char **argv, const char *name, const char *syn
 		a->o.conninfo = a->pos[0];
 	struct thresholds th;
 	char msg[512];
-	thresholds_default(&th);
+	config_thresholds(&th);
 	memset(snap, 0, sizeof *snap);
 	if (headless_snapshot(&a->o, snap, &th, msg, sizeof msg) != 0) {
 		fprintf(stderr, "tsdbtop %s: %s\n", name, msg);
