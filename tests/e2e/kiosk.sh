@@ -230,6 +230,27 @@ e2e_trends_tsdb() {
   send $_t q
   _rc=$(wait_exit $_t 10)
   check "trends console: q exits 0" $_t [ "$_rc" = 0 ]
+  # kiosk --cycle: the pane with critical rows first, shown twice as long, then the others
+  start_console kcy "$_c" 120 40 --kiosk --cycle 3
+  if wait_for_text kcy '(ALL OK|WARNING|CRITICAL)' 30 && wait_for_text kcy 'kiosk: panes in turn' 5; then
+    _first=$(screen kcy | grep -Eo '^┌─ [1-5] [A-Za-z ]+' | head -1 | sed 's/^┌─ //; s/ *$//')
+    _banner=$(screen kcy | grep -Eo '[0-9]+ CRITICAL' | head -1)
+    _critrows=$(screen kcy | grep -c '^│✖ ')
+    _t0=$(date +%s)
+    wait_for_gone kcy "^┌─ $_first" 20
+    _shown=$(( $(date +%s) - _t0 ))
+    _next=$(screen kcy | grep -Eo '^┌─ [1-5] [A-Za-z ]+' | head -1 | sed 's/^┌─ //; s/ *$//')
+    echo "# kiosk --cycle 3: first '$_first' ($_critrows critical rows; banner: ${_banner:-no critical}) for about ${_shown} s more, then '$_next'"
+    if [ -n "$_banner" ] && [ "$_critrows" -gt 0 ] && [ "$_shown" -ge 3 ] && [ -n "$_next" ] &&
+       [ "$_next" != "$_first" ]; then
+      ok "kiosk --cycle: the critical pane first and longer, then the next"
+    elif [ -z "$_banner" ] && [ -n "$_next" ] && [ "$_next" != "$_first" ]; then
+      ok "kiosk --cycle: panes in turn (no critical row on this data)"
+    else not_ok "kiosk --cycle: the critical pane first and longer, then the next" kcy; fi
+  else not_ok "kiosk --cycle: the banner comes up" kcy; fi
+  send kcy -l quit
+  send kcy Enter
+  wait_exit kcy 10 >/dev/null
   start_console tra "$_c" 100 36 --ascii --interval 1
   if wait_for_text tra 'in [0-9]+ ms +[._~=+*#-]{3,}' 30 && ! screen tra | grep -q '[▁▂▃▄▅▆▇█]'; then
     ok "--ascii: the sparklines are ASCII"

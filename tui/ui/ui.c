@@ -2108,7 +2108,10 @@ static void tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	const struct options *o = &u->a->opt;
 	if (o->kiosk && o->cycle > 0) {
 		double now = now_s(), dwell = o->cycle;
-		if (now >= u->cycle_until) {
+		const struct snapshot *sn = &u->a->snap;
+		if (!(sn->polled_at > 0)) {
+			u->cycle_until = 0;     /* no data yet: start with the worst pane once there is */
+		} else if (now >= u->cycle_until) {
 			const struct config *cfg = o->config;
 			u->focus = kiosk_cycle_next(&u->a->snap, cfg ? cfg->pane_order : NULL,
 			                            cfg ? cfg->pane_visible : NULL, &u->cycle_pos, o->cycle, &dwell);
