@@ -230,6 +230,26 @@ e2e_trends_tsdb() {
   send $_t q
   _rc=$(wait_exit $_t 10)
   check "trends console: q exits 0" $_t [ "$_rc" = 0 ]
+  # --mouse: a click focuses the Continuous aggregates pane and selects its third row
+  # (screen line 32 at 120x40), the wheel moves the selection 3 rows down (line 35).
+  # SGR mouse reports (xterm-256color's kmous), typed into the pane as the terminal would.
+  start_console mou "$_c" 120 40 --mouse
+  if wait_for_text mou '─ 4 Continuous aggregates · [0-9a-z]+ ago' 30 && wait_for_text mou '_aggregate ' 10; then
+    send mou -l "$(printf '\033[<0;20;32M')"
+    send mou -l "$(printf '\033[<0;20;32m')"
+    sleep 1
+    if T capture-pane -p -e -t mou | sed -n 32p | grep -q '46m' &&
+       T capture-pane -p -e -t mou | sed -n 28p | grep -q '46m 4 Continuous'; then
+      ok "--mouse: a click focuses a pane and selects the row under it"
+    else not_ok "--mouse: a click focuses a pane and selects the row under it" mou; fi
+    send mou -l "$(printf '\033[<65;20;32M')"
+    sleep 1
+    if T capture-pane -p -e -t mou | sed -n 35p | grep -q '46m'; then ok "--mouse: the wheel scrolls the selection"
+    else not_ok "--mouse: the wheel scrolls the selection" mou; fi
+  else not_ok "--mouse: the console comes up" mou; fi
+  send mou q
+  wait_exit mou 10 >/dev/null
+
   # kiosk --cycle: the pane with critical rows first, shown twice as long, then the others
   start_console kcy "$_c" 120 40 --kiosk --cycle 3
   if wait_for_text kcy '(ALL OK|WARNING|CRITICAL)' 30 && wait_for_text kcy 'kiosk: panes in turn' 5; then
