@@ -174,9 +174,11 @@ e2e_dbswitch_pg15() {
     wait_for_text $_d '5 Cache · [0-9a-z]+ ago · hit [▁▂▃▄▅▆▇█]+' 20
   send $_d D
   if wait_for_text $_d 'Databases on the server' 5 && wait_for_text $_d 'e2e_alpha' 5 &&
-     wait_for_text $_d 'e2e_beta' 1 && wait_for_text $_d 'postgres +current' 1; then
+     wait_for_text $_d 'e2e_beta' 1 && wait_for_text $_d 'postgres +current, TimescaleDB not installed' 5; then
     ok "PG15: D lists the databases (the current one marked)"
   else not_ok "PG15: D lists the databases (the current one marked)" $_d; fi
+  check "PG15: D checks each database for TimescaleDB (its own connection)" $_d \
+    wait_for_text $_d 'e2e_beta +no TimescaleDB' 15
   send $_d Down Enter
   if wait_for_text $_d 'db e2e_beta +user postgres' 20 && wait_for_text $_d 'now in database e2e_beta' 10 &&
      wait_for_text $_d 'database hit ratio' 20; then
@@ -217,6 +219,10 @@ e2e_trends_tsdb() {
   if wait_for_text $_t 'Databases on the server' 10 && wait_for_text $_t 'template1 +current, TimescaleDB 2\.' 10; then
     ok "embedded: D lists template1 as the current database"
   else not_ok "embedded: D lists template1 as the current database" $_t; fi
+  if screen $_t | grep -Eq '│ postgres '; then
+    check "embedded: the check of another database says the server answers from template1" $_t \
+      wait_for_text $_t 'postgres +the server answers from template1 instead' 20
+  fi
   # choose a database other than template1 (if any) and switch
   if screen $_t | grep -Eq '│ postgres '; then
     send $_t Enter

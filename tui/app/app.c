@@ -181,7 +181,9 @@ int app_list_databases(struct app *a)
 {
 	if (!a->engine)
 		return -1;
-	return dblist_fetch(engine_conn(a->engine), &a->dbl, on_dblist, a);
+	struct console *c = of(a);
+	return dblist_fetch(a->loop, engine_conn(a->engine), &a->opt, c->password[0] ? c->password : NULL, &a->dbl,
+			    on_dblist, a);
 }
 
 int app_switch_database(struct app *a, const char *dbname)
@@ -189,6 +191,7 @@ int app_switch_database(struct app *a, const char *dbname)
 	struct console *c = of(a);
 	if (!dbname || !*dbname || strlen(dbname) >= sizeof a->db_override)
 		return -1;
+	dblist_cancel(&a->dbl);
 	/* the engine first: its queries on the monitor end before the runner goes */
 	engine_free(a->engine);
 	a->engine = NULL;
@@ -319,6 +322,7 @@ static void console_free(struct console *c)
 	ev_timer_stop(a->loop, &c->state_timer);
 	ui_free(a->ui);
 	a->ui = NULL;
+	dblist_cancel(&a->dbl);      /* the databases' checks, if any are still running */
 	engine_free(a->engine);      /* before the runner: its queries on the monitor end first */
 	a->engine = NULL;
 	action_runner_free(a->actions);

@@ -1646,11 +1646,21 @@ static void draw_databases(struct ui *u)
 		put(u, w, y++, 2, ww - 4, ROLE_WARNING, l->error);
 	for (int i = 0; i < l->n && y < hh - 3; i++, y++) {
 		if (l->current[i])
-			snprintf(line, sizeof line, " %-40s current%s%s", l->name[i],
+			snprintf(line, sizeof line, " %-32s current%s%s", l->name[i],
 			         si->valid ? (si->ts_installed ? ", TimescaleDB " : ", TimescaleDB not installed") : "",
 			         si->valid && si->ts_installed ? si->ts_version : "");
+		else if (l->ts_state[i] == DBTS_YES)
+			snprintf(line, sizeof line, " %-32s TimescaleDB %s", l->name[i], l->ts[i]);
+		else if (l->ts_state[i] == DBTS_NO)
+			snprintf(line, sizeof line, " %-32s no TimescaleDB", l->name[i]);
+		else if (l->ts_state[i] == DBTS_CHECKING)
+			snprintf(line, sizeof line, " %-32s checking%s", l->name[i], u->utf8 ? "\u2026" : "...");
+		else if (l->ts_state[i] == DBTS_ELSEWHERE)
+			snprintf(line, sizeof line, " %-32s the server answers from %s instead", l->name[i], l->ts[i]);
+		else if (l->ts_state[i] == DBTS_ERROR)
+			snprintf(line, sizeof line, " %-32s cannot connect: %.150s", l->name[i], l->ts[i]);
 		else
-			snprintf(line, sizeof line, " %-40s (TimescaleDB checked when switching)", l->name[i]);
+			snprintf(line, sizeof line, " %-32s (not checked)", l->name[i]);
 		put(u, w, y, 1, ww - 2, i == u->dbl_sel ? ROLE_SELECTED : (l->current[i] ? ROLE_ACCENT : ROLE_NORMAL), line);
 	}
 	if (!l->loading && !l->error[0] && l->n <= 1)
