@@ -99,6 +99,14 @@ build/fuzz/%: tests/fuzz/%.c $(FUZZ_SRCS)
 	@echo "  FUZZ    $@"
 	@$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRCS) -linih -lm
 
+# result formatting: the --once printers over a snapshot built from the input;
+# once.c references the engine (run_once), resolved from the gcc library
+FUZZ_ONCE_SRCS := tui/app/once.c tui/core/snapshot.c tui/core/server.c
+build/fuzz/fuzz_once: tests/fuzz/fuzz_once.c $(FUZZ_SRCS) $(FUZZ_ONCE_SRCS) $(LIB)
+	@mkdir -p $(@D)
+	@echo "  FUZZ    $@"
+	@$(FUZZ_CC) $(FUZZ_FLAGS) $(PKG_CFLAGS) -o $@ $< $(FUZZ_SRCS) $(FUZZ_ONCE_SRCS) $(LIB) $(LIBS)
+
 fuzz-build: $(FUZZ_BINS)
 
 # Longer runs for whoever wants more: make fuzz FUZZ_SECONDS=600
@@ -132,7 +140,7 @@ db-down:
 	@sh tests/tools/db-down.sh
 
 # Benchmarks print figures; they never fail on a time.
-bench: deps $(BUILD)/bench/bench_poll
+bench: deps $(BIN) $(BUILD)/bench/bench_poll
 	@sh tests/bench/run.sh
 
 demo: deps all

@@ -69,7 +69,9 @@ char *once_qualname(char *buf, size_t n, const char *schema, const char *name)
 
 static char *time_text(char *buf, size_t n, double epoch)
 {
-	if (isnan(epoch) || isinf(epoch))
+	/* beyond +-9.2e12 s (PostgreSQL's own limits, and open chunk ends) the
+	 * microseconds do not fit int64: the conversion would be undefined */
+	if (isnan(epoch) || isinf(epoch) || fabs(epoch) >= 9.2e12)
 		snprintf(buf, n, "-");
 	else
 		fmt_time_utc(buf, n, (int64_t)(epoch * 1e6));
@@ -263,18 +265,21 @@ static void text_cache(FILE *out, const struct snapshot *s)
 static void text_header(FILE *out, const struct snapshot *s, double now)
 {
 	const struct server_info *si = &s->server;
-	char t[32], db[80], us[80], host[160];
+	char t[32], db[80], us[80], host[160], port[24], pgv[80], tsv[48];
 	time_text(t, sizeof t, now);
 	sanitize_text(db, sizeof db, si->database);
 	sanitize_text(us, sizeof us, si->user);
 	sanitize_text(host, sizeof host, si->host);
-	fprintf(out, "tsdbtop %s  %s UTC  %s:%s/%s as %s\n", TSDBTOP_VERSION, t, host, si->port, db, us);
+	sanitize_text(port, sizeof port, si->port);         /* all server- or user-supplied */
+	sanitize_text(pgv, sizeof pgv, si->pg_version);
+	sanitize_text(tsv, sizeof tsv, si->ts_version);
+	fprintf(out, "tsdbtop %s  %s UTC  %s:%s/%s as %s\n", TSDBTOP_VERSION, t, host, port, db, us);
 	if (si->ts_installed)
-		fprintf(out, "PostgreSQL %s, TimescaleDB %s (license %s)%s\n", si->pg_version, si->ts_version,
+		fprintf(out, "PostgreSQL %s, TimescaleDB %s (license %s)%s\n", pgv, tsv,
 			server_license_name(si->license),
 			server_update_pending(si) ? ", extension update pending" : "");
 	else
-		fprintf(out, "PostgreSQL %s, TimescaleDB is not installed in database %s\n", si->pg_version, db);
+		fprintf(out, "PostgreSQL %s, TimescaleDB is not installed in database %s\n", pgv, db);
 	fprintf(out, "health: %d ok, %d warning, %d critical\n", s->worst[HEALTH_OK], s->worst[HEALTH_WARNING],
 		s->worst[HEALTH_CRITICAL]);
 }
