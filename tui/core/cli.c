@@ -275,6 +275,8 @@ int cli_merge_config(struct options *o, struct config *c, FILE *err)
 		o->query_deadline = o->statement_timeout + 5;
 	if (o->kiosk)
 		o->read_only = true;     /* kiosk is read-only, whatever else says */
+	if ((o->given & CLI_GIVEN_CYCLE) && !o->kiosk && !o->print_config)
+		fprintf(err, "tsdbtop: --cycle only works in kiosk mode (--kiosk): ignored\n");
 	o->config = c;
 	return 0;
 }
