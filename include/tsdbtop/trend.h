@@ -11,6 +11,7 @@
 #define TREND_POINTS 240     /* 8 minutes at 2 s; older points drop off */
 #define TREND_SERIES 256
 #define TREND_KEY 160
+#define TREND_SESSION 240    /* the whole session, averaged down as it grows */
 
 struct series {
 	char key[TREND_KEY];
@@ -18,6 +19,13 @@ struct series {
 	int head;                /* next write position */
 	int n;                   /* points held */
 	unsigned long last_tick; /* poll number of the last push */
+	/* the whole session: one point per `stride` polls (the mean of their
+	 * values, NAN when all were gaps); when full, pairs are merged and
+	 * the stride doubles, so memory stays fixed */
+	double sv[TREND_SESSION];
+	int sn, stride;
+	int acc_n, acc_cnt;
+	double acc_sum;
 };
 
 struct trends {
@@ -34,6 +42,10 @@ void trends_push(struct trends *t, const char *key, double value);
 const struct series *trends_get(const struct trends *t, const char *key);
 /* The last `count` points, oldest first, into out; returns how many. */
 int series_tail(const struct series *s, double *out, int count);
+/* The whole session's points, oldest first (at most count, the newest
+ * kept), into out; *stride (may be NULL) = polls per point. Returns how
+ * many. */
+int series_session(const struct series *s, double *out, int count, int *stride);
 
 struct snapshot;
 /* After a poll: tick, then push the key figures of every pane:

@@ -199,7 +199,7 @@ e2e_trends_tsdb() {
   if wait_for_text $_t 'in [0-9]+ ms +[▁▂▃▄▅▆▇█]{2,}' 30; then ok "sparkline of the poll duration on the status line"
   else not_ok "sparkline of the poll duration on the status line" $_t; fi
   send $_t 4 z Down Down
-  if wait_for_text $_t 'Trend of [a-z_.]+ \(cagg\.lag\), last [0-9]+ polls' 10; then
+  if wait_for_text $_t 'Trend of [a-z_.]+ \(cagg\.lag\) over the session, [0-9]+ polls' 10; then
     ok "zoomed Continuous aggregates: a chart of the selected row's lag"
   else not_ok "zoomed Continuous aggregates: a chart of the selected row's lag" $_t; fi
   send $_t y

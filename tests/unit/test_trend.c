@@ -132,6 +132,59 @@ static void test_record_from_snapshot(void **state)
 	free(t);
 }
 
+/* The session series keeps everything since the start in fixed memory:
+ * one point per poll at first, then pairs merged and the stride doubled. */
+static void test_session_series(void **state)
+{
+	(void)state;
+	struct trends *t = calloc(1, sizeof *t);
+	double v[TREND_SESSION];
+	int stride;
+	assert_non_null(t);
+	trends_init(t);
+	for (int i = 0; i < 10; i++) {
+		trends_tick(t);
+		trends_push(t, "x", i);
+	}
+	const struct series *s = trends_get(t, "x");
+	assert_int_equal(series_session(s, v, TREND_SESSION, &stride), 10);
+	assert_int_equal(stride, 1);
+	assert_float_equal(v[0], 0, 1e-9);
+	assert_float_equal(v[9], 9, 1e-9);
+	/* past TREND_SESSION polls: halved, stride 2, the first point the mean of 0 and 1 */
+	for (int i = 10; i < TREND_SESSION + 10; i++) {
+		trends_tick(t);
+		trends_push(t, "x", i);
+	}
+	int n = series_session(s, v, TREND_SESSION, &stride);
+	assert_int_equal(stride, 2);
+	assert_int_equal(n, TREND_SESSION / 2 + 5);   /* 120 merged + 10 more polls as 5 points */
+	assert_float_equal(v[0], 0.5, 1e-9);
+	assert_float_equal(v[n - 1], TREND_SESSION + 8.5, 1e-9);
+	/* the recent ring still has the last TREND_POINTS polls one by one */
+	assert_int_equal(series_tail(s, v, 3), 3);
+	assert_float_equal(v[2], TREND_SESSION + 9, 1e-9);
+	/* a long session stays in fixed memory: 100,000 polls */
+	for (int i = 0; i < 100000; i++) {
+		trends_tick(t);
+		trends_push(t, "x", 1);
+	}
+	n = series_session(s, v, TREND_SESSION, &stride);
+	assert_true(n <= TREND_SESSION && n >= TREND_SESSION / 2);
+	assert_true((double)n * stride >= 100000.0 * 0.9);
+	/* gaps: a point of only gaps is NAN, a mixed one the mean of the values */
+	trends_init(t);
+	trends_tick(t);
+	trends_push(t, "y", NAN);
+	trends_tick(t);
+	trends_push(t, "y", 4);
+	n = series_session(trends_get(t, "y"), v, TREND_SESSION, &stride);
+	assert_int_equal(n, 2);
+	assert_true(isnan(v[0]));
+	assert_float_equal(v[1], 4, 1e-9);
+	free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -140,6 +193,7 @@ int main(void)
 		cmocka_unit_test(test_spark_ascii),
 		cmocka_unit_test(test_chart_rows),
 		cmocka_unit_test(test_record_from_snapshot),
+		cmocka_unit_test(test_session_series),
 	};
 	return cmocka_run_group_tests_name("trend", tests, NULL, NULL);
 }

@@ -12,12 +12,45 @@ void trends_init(struct trends *t)
 	memset(t, 0, sizeof *t);
 }
 
+static double mean2(double a, double b)
+{
+	if (isnan(a))
+		return b;
+	if (isnan(b))
+		return a;
+	return (a + b) / 2;
+}
+
+/* The session series: accumulate `stride` polls into one point; when
+ * full, merge pairs and double the stride. */
+static void session_put(struct series *s, double v)
+{
+	int stride = s->stride > 0 ? s->stride : 1;
+	s->acc_n++;
+	if (!isnan(v)) {
+		s->acc_sum += v;
+		s->acc_cnt++;
+	}
+	if (s->acc_n < stride)
+		return;
+	s->sv[s->sn++] = s->acc_cnt ? s->acc_sum / s->acc_cnt : NAN;
+	s->acc_n = s->acc_cnt = 0;
+	s->acc_sum = 0;
+	if (s->sn == TREND_SESSION) {
+		for (int i = 0; i < TREND_SESSION / 2; i++)
+			s->sv[i] = mean2(s->sv[2 * i], s->sv[2 * i + 1]);
+		s->sn = TREND_SESSION / 2;
+		s->stride = stride * 2;
+	}
+}
+
 static void put(struct series *s, double v)
 {
 	s->v[s->head] = v;
 	s->head = (s->head + 1) % TREND_POINTS;
 	if (s->n < TREND_POINTS)
 		s->n++;
+	session_put(s, v);
 }
 
 void trends_tick(struct trends *t)
@@ -68,6 +101,17 @@ int series_tail(const struct series *s, double *out, int count)
 	int start = (s->head - n + TREND_POINTS) % TREND_POINTS;
 	for (int i = 0; i < n; i++)
 		out[i] = s->v[(start + i) % TREND_POINTS];
+	return n;
+}
+
+int series_session(const struct series *s, double *out, int count, int *stride)
+{
+	if (stride)
+		*stride = s && s->stride > 0 ? s->stride : 1;
+	if (!s || count <= 0)
+		return 0;
+	int n = s->sn < count ? s->sn : count;
+	memcpy(out, s->sv + (s->sn - n), (size_t)n * sizeof *out);
 	return n;
 }
 

@@ -647,11 +647,24 @@ static void draw_chart(struct ui *u, WINDOW *w, int y, int x0, int iw, int h, co
 	const void *r = ps->nvis > 0 && ps->sel >= 0 && ps->sel < ps->nvis ? ps->order[ps->sel] : NULL;
 	if (h < 3 || iw < 30 || !row_trend_key(cls, r, key, sizeof key))
 		return;
-	double v[TREND_POINTS];
-	int lw = 10, width = iw - lw - 1;
-	if (width > TREND_POINTS)
-		width = TREND_POINTS;
-	int m = series_tail(trends_get(u->a->trends, key), v, width);
+	double all[TREND_SESSION], v[TREND_SESSION];
+	int lw = 10, width = iw - lw - 1, stride;
+	if (width > TREND_SESSION)
+		width = TREND_SESSION;
+	/* the whole session, averaged into the width when longer */
+	int na = series_session(trends_get(u->a->trends, key), all, TREND_SESSION, &stride);
+	int m = na <= width ? na : width;
+	for (int j = 0; j < m; j++) {
+		int from = na <= width ? j : j * na / width, to = na <= width ? j + 1 : (j + 1) * na / width;
+		double sum = 0;
+		int cnt = 0;
+		for (int i = from; i < to; i++)
+			if (!isnan(all[i])) {
+				sum += all[i];
+				cnt++;
+			}
+		v[j] = cnt ? sum / cnt : NAN;
+	}
 	double lo = INFINITY, hi = -INFINITY;
 	for (int i = 0; i < m; i++)
 		if (!isnan(v[i])) {
@@ -664,8 +677,8 @@ static void draw_chart(struct ui *u, WINDOW *w, int y, int x0, int iw, int h, co
 		put(u, w, y, x0, iw, ROLE_DIM, t);
 		return;
 	}
-	snprintf(t, sizeof t, "Trend of %s (%.*s), last %d polls: %s .. %s", colon ? colon + 1 : key,
-	         colon ? (int)(colon - key) : 0, key, m, trend_value(a1, sizeof a1, key, lo),
+	snprintf(t, sizeof t, "Trend of %s (%.*s) over the session, %d polls: %s .. %s", colon ? colon + 1 : key,
+	         colon ? (int)(colon - key) : 0, key, na * stride, trend_value(a1, sizeof a1, key, lo),
 	         trend_value(a2, sizeof a2, key, hi));
 	put(u, w, y, x0, iw, ROLE_TITLE, t);
 	int rows = h - 1;
