@@ -202,6 +202,12 @@ e2e_trends_tsdb() {
   if wait_for_text $_t 'Trend of [a-z_.]+ \(cagg\.lag\) over the session, [0-9]+ polls' 10; then
     ok "zoomed Continuous aggregates: a chart of the selected row's lag"
   else not_ok "zoomed Continuous aggregates: a chart of the selected row's lag" $_t; fi
+  resize $_t 160 45
+  if wait_for_text $_t 'MatOnly +Trend' 5 && wait_for_text $_t '_aggregate .*[▁▂▃▄▅▆▇█]{2,} *│' 10; then
+    ok "160 columns: a Trend column of sparklines in the zoomed pane"
+  else not_ok "160 columns: a Trend column of sparklines in the zoomed pane" $_t; fi
+  resize $_t 120 40
+  wait_for_gone $_t 'MatOnly +Trend' 5
   send $_t y
   check "y copies the selected name (OSC 52) and says so" $_t wait_for_text $_t 'copied [a-z_.]+_aggregate' 5
   send $_t Escape m
