@@ -28,5 +28,9 @@ struct session {
 int session_open(struct session *s, struct ev_loop *loop, const struct options *o,
 		 bool reconnect, const char *password);
 void session_close(struct session *s);
+/* Sends the probe again on the open connection (the extension was dropped,
+ * created or updated under us); on_probed runs again when it answers.
+ * -1 when not connected and probed. */
+int session_reprobe(struct session *s);
 
 #endif

@@ -29,6 +29,8 @@ struct engine {
 	void *ud;
 	double deadline;
 	bool polling, closing;
+	bool reprobe;                  /* a query found the TimescaleDB catalog gone */
+	double probed_at;
 	int outstanding;
 	double poll_started;
 	struct qctx ctx[MAX_COLLECTORS];
@@ -37,6 +39,14 @@ struct engine {
 static void finish_poll(struct engine *e)
 {
 	e->polling = false;
+	/* The probe runs at connect; the extension can be dropped or created
+	 * while we run: probe again when a query says the catalog is gone, and
+	 * every 30 s while TimescaleDB is not installed. */
+	if (e->reprobe || (!e->s.info.ts_installed && ev_time() - e->probed_at >= 30)) {
+		e->reprobe = false;
+		e->probed_at = ev_time();
+		session_reprobe(&e->s);
+	}
 	e->snap->polled_at = ev_time();
 	e->snap->poll_ms = (ev_time() - e->poll_started) * 1000.0;
 	health_classify(e->snap, e->th, ev_time());
@@ -77,6 +87,10 @@ static void result_cb(struct conn *c, struct pg_result *res, const struct conn_e
 		}
 	} else {
 		set_error(m, err);
+		/* undefined table, schema, function: the extension went away */
+		if (err->kind == CERR_SERVER && (strcmp(err->sqlstate, "42P01") == 0 ||
+		    strcmp(err->sqlstate, "3F000") == 0 || strcmp(err->sqlstate, "42883") == 0))
+			e->reprobe = true;
 	}
 	if (--e->outstanding == 0)
 		finish_poll(e);
@@ -126,6 +140,7 @@ static void on_probed(struct session *s, void *ud)
 {
 	(void)s;
 	struct engine *e = ud;
+	e->probed_at = ev_time();
 	e->snap->server = e->s.info;
 	if (e->cb.on_probed)
 		e->cb.on_probed(e->ud);

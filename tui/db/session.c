@@ -68,6 +68,13 @@ int session_open(struct session *s, struct ev_loop *loop, const struct options *
 	return conn_start(s->conn);
 }
 
+int session_reprobe(struct session *s)
+{
+	if (!s->conn || !s->probed)
+		return -1;
+	return conn_query(s->conn, probe_sql(), 0, NULL, 15, probe_done, s);
+}
+
 void session_close(struct session *s)
 {
 	conn_free(s->conn);
