@@ -120,6 +120,11 @@ static void on_conn(enum conn_state st, const char *msg, void *ud)
 {
 	struct app *a = ud;
 	struct console *c = of(a);
+	/* READY <-> BUSY flips around every query of a poll and looks the same
+	 * on screen: redrawing then showed half-updated polls, one pane title at
+	 * a time (make bench: bytes per refresh) */
+	bool same = (st == CONN_READY || st == CONN_BUSY) &&
+		    (a->conn_state == CONN_READY || a->conn_state == CONN_BUSY) && !(msg && *msg);
 	a->conn_state = st;
 	if (msg && *msg)     /* reason first: the status line cuts the rest */
 		sanitize_pg_error(a->conn_msg, sizeof a->conn_msg, msg);
@@ -134,7 +139,8 @@ static void on_conn(enum conn_state st, const char *msg, void *ud)
 	}
 	if (st == CONN_CONNECTING && a->down_since > 0)
 		a->reconnect_attempts++;
-	mark(a);
+	if (!same)
+		mark(a);
 }
 
 /* An action changed state: redraw; when one ends, poll at once so that

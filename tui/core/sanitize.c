@@ -266,7 +266,7 @@ void text_fit(char *dst, size_t dstsz, const char *src, int width, bool utf8)
 size_t sanitize_pg_error(char *dst, size_t dstsz, const char *msg)
 {
     const char *p = msg ? msg : "";
-    char buf[1024];
+    char buf[1024] = "";
     size_t n = 0;
 
     for (;;) {          /* one lead per attempt: "a failed: b failed: REASON" */

@@ -38,7 +38,7 @@ static void session_put(struct series *s, double v)
 	s->acc_sum = 0;
 	if (s->sn == TREND_SESSION) {
 		for (int i = 0; i < TREND_SESSION / 2; i++)
-			s->sv[i] = mean2(s->sv[2 * i], s->sv[2 * i + 1]);
+			s->sv[i] = mean2(s->sv[(size_t)2 * i], s->sv[(size_t)2 * i + 1]);
 		s->sn = TREND_SESSION / 2;
 		s->stride = stride * 2;
 	}
