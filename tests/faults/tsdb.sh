@@ -113,6 +113,25 @@ else not_ok "nothing was executed from a name (victim table intact)"; fi
 if ! LC_ALL=C grep -q "$(printf '\033')" "$WORK/dry.out" && grep -q 'compress_chunk' "$WORK/dry.out"; then ok "compress --dry-run on a hostile name: SQL shown, nothing raw"
 else not_ok "compress --dry-run on a hostile name"; sed 's/^/#   /' "$WORK/dry.out" | head; fi
 
+# ------------------------------------------------------------ hostile files
+# a binary configuration file, a huge one, a binary theme, a missing theme:
+# the console runs on defaults and says which file is wrong
+head -c 4000 /dev/urandom >"$WORK/binary.ini"
+head -c 3000 /dev/urandom >"$WORK/binary.theme"
+python3 -c "import sys; open(sys.argv[1], 'w').write('[console]\n' + '# x\n' * 40000)" "$WORK/huge.ini"
+for cfg in "binary.ini --theme $WORK/binary.theme" "huge.ini --theme $WORK/missing.theme"; do
+  S=f
+  start_console $S "$C" 120 40 --read-only --config "$WORK/$cfg"
+  name=${cfg%% *}
+  if wait_for_text $S '1 Chunks' 30 && wait_for_text $S 'with space' 30 &&
+     { screen $S | grep -Eq "$name|theme" || grep -Eq "$name" "$WORK/$S.err"; }; then
+    ok "hostile files ($name, ${cfg##*/}): the console runs on defaults and names the bad file"
+  else not_ok "hostile files ($name, ${cfg##*/}): the console runs on defaults and names the bad file" $S; fi
+  send $S q
+  check "hostile files ($name): q exits 0" $S [ "$(wait_exit $S 10)" = 0 ]
+  T kill-session -t $S 2>/dev/null
+done
+
 # ------------------------------------------------------------ random keys
 S=k
 NKEYS=${FAULTS_KEYS:-10000}
