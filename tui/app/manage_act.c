@@ -488,6 +488,15 @@ out:
 	return rc;
 }
 
+/* Plan the request and run it; a refused plan is driven too, so that the
+ * refusal is printed, logged and mapped to its exit code like any result. */
+static int prepare_and_drive(struct act_run *x, const struct action_request *req)
+{
+	if (action_prepare(x->r, req) == 0 || action_state(x->r) == AST_REFUSED)
+		return act_drive(x);
+	return HL_EXIT_FAILED;
+}
+
 /* ------------------------------------------------- resolving a target */
 
 static const char lookup_sql[] =
@@ -691,7 +700,7 @@ int cmd_compress(int argc, char **argv)
 		} else {
 			request_for(&req, ACT_COMPRESS_CHUNK, look);
 			x.unit = "chunk";
-			rc = action_prepare(x.r, &req) == 0 || action_state(x.r) == AST_REFUSED ? act_drive(&x) : HL_EXIT_FAILED;
+			rc = prepare_and_drive(&x, &req);
 		}
 	} else if (!cell(look, "ht_id")) {
 		char m[400], n[NAME_LEN * 2 + 4];
@@ -705,8 +714,7 @@ int cmd_compress(int argc, char **argv)
 		if (!a.older_than && after && !int_policy) {
 			/* the console's plan: chunks past the policy's compress_after */
 			request_for(&req, ACT_COMPRESS, look);
-			rc = action_prepare(x.r, &req) == 0 || action_state(x.r) == AST_REFUSED ? act_drive(&x)
-												 : HL_EXIT_FAILED;
+			rc = prepare_and_drive(&x, &req);
 		} else {
 			rc = compress_custom(&x, look, a.older_than ? a.older_than : DEFAULT_OLDER_THAN, !a.older_than && !after);
 		}
@@ -746,7 +754,7 @@ int cmd_decompress(int argc, char **argv)
 	struct action_request req;
 	request_for(&req, ACT_DECOMPRESS_CHUNK, look);
 	PQclear(look);
-	rc = action_prepare(x.r, &req) == 0 || action_state(x.r) == AST_REFUSED ? act_drive(&x) : HL_EXIT_FAILED;
+	rc = prepare_and_drive(&x, &req);
 out:
 	act_close(&x);
 	return rc;
@@ -809,7 +817,7 @@ int cmd_job(int argc, char **argv)
 			req.scheduler_running = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
 		PQclear(res);
 	}
-	rc = action_prepare(x.r, &req) == 0 || action_state(x.r) == AST_REFUSED ? act_drive(&x) : HL_EXIT_FAILED;
+	rc = prepare_and_drive(&x, &req);
 out:
 	act_close(&x);
 	return rc;
@@ -837,7 +845,7 @@ int cmd_maintenance(int argc, char **argv)
 	if ((rc = act_open(&x)) >= 0)
 		goto out;
 	struct action_request req = { .kind = ACT_MAINTENANCE };
-	rc = action_prepare(x.r, &req) == 0 || action_state(x.r) == AST_REFUSED ? act_drive(&x) : HL_EXIT_FAILED;
+	rc = prepare_and_drive(&x, &req);
 out:
 	act_close(&x);
 	return rc;
