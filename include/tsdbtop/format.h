@@ -40,6 +40,9 @@ char *fmt_count(char *buf, size_t n, long long v);
 /* UTC timestamp from microseconds since the Unix epoch: "2026-11-24 15:04".
  * INT64_MIN -> "-inf", INT64_MAX -> "+inf" (open range ends). */
 char *fmt_time_utc(char *buf, size_t n, int64_t epoch_usec);
+/* The same from epoch seconds (a double, as libpq results are parsed):
+ * "-" for NaN, infinities and values whose microseconds overflow int64. */
+char *fmt_time_epoch(char *buf, size_t n, double epoch);
 
 /* Parses an interval as operators type it and as PostgreSQL prints it:
  * "7d", "90 days", "1h30m", "2 years", "5 min", "1 week", "00:05:00",

@@ -135,6 +135,14 @@ static void test_time_utc(void **state)
     assert_true(strlen(b) > 0);
     fmt_time_utc(b, sizeof b, INT64_MIN + 1);
     assert_true(strlen(b) > 0);
+    /* from epoch seconds: out of int64 microseconds is "-", never UB */
+    ASSERT_FMT("2026-11-24 15:04", fmt_time_epoch(b_, sizeof b_, 1795532699.5));
+    ASSERT_FMT("1969-12-31 23:59", fmt_time_epoch(b_, sizeof b_, -0.5));
+    ASSERT_FMT("-", fmt_time_epoch(b_, sizeof b_, NAN));
+    ASSERT_FMT("-", fmt_time_epoch(b_, sizeof b_, INFINITY));
+    ASSERT_FMT("-", fmt_time_epoch(b_, sizeof b_, -INFINITY));
+    ASSERT_FMT("-", fmt_time_epoch(b_, sizeof b_, 9.3e12));
+    ASSERT_FMT("-", fmt_time_epoch(b_, sizeof b_, -1e300));
 }
 
 static void test_truncation(void **state)

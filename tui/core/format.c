@@ -164,6 +164,15 @@ char *fmt_time_utc(char *buf, size_t n, int64_t epoch_usec)
     return buf;
 }
 
+char *fmt_time_epoch(char *buf, size_t n, double epoch)
+{
+    /* beyond +-9.2e12 s (PostgreSQL's own limits, open chunk ends) the
+     * microseconds do not fit int64: the conversion would be undefined */
+    if (!isfinite(epoch) || fabs(epoch) >= 9.2e12)
+        return fmt_str(buf, n, "-");
+    return fmt_time_utc(buf, n, (int64_t)(epoch * 1e6));
+}
+
 /* ---- interval parsing ----------------------------------------------- */
 
 struct unit_name {

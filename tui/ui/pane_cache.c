@@ -102,7 +102,7 @@ static int pre(const struct pane_ctx *c, int i, char *buf, size_t n, enum theme_
 		if (isnan(d->stats_reset) || d->stats_reset <= 0)
 			snprintf(rs, sizeof rs, "start");
 		else
-			fmt_time_utc(rs, sizeof rs, (int64_t)(d->stats_reset * 1e6));
+			fmt_time_epoch(rs, sizeof rs, d->stats_reset);
 		fmt_bytes(sz, sizeof sz, d->db_bytes);
 		snprintf(buf, n, "database hit ratio: now %s  since %s %s  |  %ld backends  %s",
 		         isnan(d->ratio_now) ? "(next poll)" : now, rs, tot, d->numbackends, sz);

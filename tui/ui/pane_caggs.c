@@ -100,7 +100,7 @@ static enum theme_role cell(const struct pane_ctx *c, const void *rp, int col, i
 		if (isnan(r->watermark))
 			snprintf(buf, n, "never");
 		else
-			fmt_time_utc(buf, n, (int64_t)(r->watermark * 1e6));
+			fmt_time_epoch(buf, n, r->watermark);
 		return isnan(r->watermark) ? ROLE_DIM : ROLE_NORMAL;
 	case C_BUCKET:
 		return pane_text(buf, n, r->bucket[0] ? r->bucket : "-", width, c->utf8, ROLE_NORMAL);
