@@ -67,15 +67,21 @@ char *once_qualname(char *buf, size_t n, const char *schema, const char *name)
 	return buf;
 }
 
+/* Pads a sanitised name with spaces to `cols` display columns: printf's
+ * %-36s counts bytes, and a name with multibyte characters then pulled the
+ * rest of its row left. Wider names are kept whole (the row then shifts). */
+static char *col_pad(char *buf, size_t n, int cols)
+{
+	size_t l = strlen(buf);
+	for (int w = text_width(buf); w < cols && l + 1 < n; w++)
+		buf[l++] = ' ';
+	buf[l] = '\0';
+	return buf;
+}
+
 static char *time_text(char *buf, size_t n, double epoch)
 {
-	/* beyond +-9.2e12 s (PostgreSQL's own limits, and open chunk ends) the
-	 * microseconds do not fit int64: the conversion would be undefined */
-	if (isnan(epoch) || isinf(epoch) || fabs(epoch) >= 9.2e12)
-		snprintf(buf, n, "-");
-	else
-		fmt_time_utc(buf, n, (int64_t)(epoch * 1e6));
-	return buf;
+	return fmt_time_epoch(buf, n, epoch);
 }
 
 static char *ratio_text(char *buf, size_t n, double before, double after)
@@ -119,6 +125,7 @@ static void text_chunks(FILE *out, const struct snapshot *s)
 			size_t l = strlen(name);
 			snprintf(name + l, sizeof name - l, " (cagg %s)", cagg);
 		}
+		col_pad(name, sizeof name, 36);
 		if (r->time_is_int) {
 			snprintf(iv, sizeof iv, "%.0f", r->interval);
 			snprintf(o, sizeof o, "%lld", (long long)r->oldest_start_int);
@@ -145,7 +152,7 @@ static void text_comp(FILE *out, const struct snapshot *s)
 	for (int i = 0; i < s->comps.n; i++) {
 		const struct comp_row *r = &s->comps.v[i];
 		char name[300], after[64], bh[32], b[32], a[32], seg[200], why[200];
-		once_qualname(name, sizeof name, r->schema, r->name);
+		col_pad(once_qualname(name, sizeof name, r->schema, r->name), sizeof name, 36);
 		text_clean(after, sizeof after, r->has_policy ? r->compress_after : "no policy");
 		text_clean(seg, sizeof seg, r->segmentby);
 		text_clean(why, sizeof why, r->why);
@@ -184,8 +191,9 @@ static void text_jobs(FILE *out, const struct snapshot *s, double now)
 		const struct job_row *r = &s->jobs.v[i];
 		char proc[128], name[300], sch[32], nx[32], last[32], why[200];
 		sanitize_text(proc, sizeof proc, r->proc);
+		col_pad(proc, sizeof proc, 36);
 		if (r->ht_name[0])
-			once_qualname(name, sizeof name, r->ht_schema, r->ht_name);
+			col_pad(once_qualname(name, sizeof name, r->ht_schema, r->ht_name), sizeof name, 32);
 		else
 			snprintf(name, sizeof name, "-");
 		text_clean(last, sizeof last, r->last_status);
@@ -205,7 +213,7 @@ static void text_ret(FILE *out, const struct snapshot *s)
 	for (int i = 0; i < s->rets.n; i++) {
 		const struct ret_row *r = &s->rets.v[i];
 		char name[300], da[64], nx[32], o[32], b[32], why[200], dc[16] = "-";
-		once_qualname(name, sizeof name, r->schema, r->name);
+		col_pad(once_qualname(name, sizeof name, r->schema, r->name), sizeof name, 36);
 		text_clean(da, sizeof da, r->drop_after);
 		text_clean(why, sizeof why, r->why_not);
 		if (r->drop_count >= 0)   /* -1: unknown (integer time) */
@@ -224,7 +232,7 @@ static void text_caggs(FILE *out, const struct snapshot *s)
 	for (int i = 0; i < s->caggs.n; i++) {
 		const struct cagg_row *r = &s->caggs.v[i];
 		char name[300], bk[64], wm[32], lag[32], pr[32], js[64], why[200];
-		once_qualname(name, sizeof name, r->schema, r->name);
+		col_pad(once_qualname(name, sizeof name, r->schema, r->name), sizeof name, 36);
 		text_clean(bk, sizeof bk, r->bucket);
 		text_clean(js, sizeof js, r->job_state);
 		text_clean(why, sizeof why, r->why);
@@ -252,7 +260,7 @@ static void text_cache(FILE *out, const struct snapshot *s)
 	for (int i = 0; i < s->caches.n; i++) {
 		const struct cache_row *r = &s->caches.v[i];
 		char name[300], h[16], x[16], t[16], al[16];
-		once_qualname(name, sizeof name, r->schema, r->name);
+		col_pad(once_qualname(name, sizeof name, r->schema, r->name), sizeof name, 36);
 		double hr = r->heap_hit + r->heap_read, ir = r->idx_hit + r->idx_read,
 		       tr = r->toast_hit + r->toast_read;
 		fprintf(out, "%-4s %-36s %7s %7s %7s %7s\n", mark(r->health), name,
