@@ -13,7 +13,9 @@
 #include <string.h>
 
 #include "harness.h"
+#include "tsdbtop/cli.h"
 #include "tsdbtop/conn.h"
+#include "tsdbtop/dblist.h"
 #include "tsdbtop/session.h"
 
 struct probe {
@@ -274,6 +276,94 @@ static void test_probe_plain_postgres(void **state)
 	session_close(&s);
 }
 
+/* ---- dblist: a second request while a check's query is in flight ---- */
+
+static void dbl_changed(void *ud)
+{
+	(*(int *)ud)++;
+}
+
+static void admin_exec(PGconn *pg, const char *sql)
+{
+	PGresult *r = PQexec(pg, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+		fail_msg("%s: %s", sql, PQerrorMessage(pg));
+	PQclear(r);
+}
+
+static int dbl_index(const struct dblist *l, const char *name)
+{
+	for (int i = 0; i < l->n; i++)
+		if (strcmp(l->name[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/* Runs the loop until the check of database `idx` waits on a lock. */
+static bool dbl_check_waits(struct ev_loop *loop, PGconn *adm)
+{
+	for (int i = 0; i < 200; i++) {
+		harness_run_for(loop, 0.05);
+		PGresult *r = PQexec(adm, "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database"
+					  " WHERE d.datname = 'tsdbtop_dbl' AND NOT l.granted");
+		bool waits = PQresultStatus(r) == PGRES_TUPLES_OK && atoi(PQgetvalue(r, 0, 0)) > 0;
+		PQclear(r);
+		if (waits)
+			return true;
+	}
+	return false;
+}
+
+/* D pressed twice quickly: the second list request cancels the checks of
+ * the first while one's query is in flight (held here by a lock on
+ * pg_extension in that database). Freeing that connection finished the
+ * query, whose callback restarted the reaper timer on the probe being
+ * freed: a use-after-free (ASan) and a broken libev heap (free(): invalid
+ * pointer after 10,000 random keys, faults tier). */
+static void test_dblist_refetch_during_check(void **state)
+{
+	(void)state;
+	struct ev_loop *loop = EV_DEFAULT;
+	const char *ci = harness_env("TSDBTOP_PG15");
+	PGconn *adm = PQconnectdb(ci);
+	assert_int_equal(PQstatus(adm), CONNECTION_OK);
+	admin_exec(adm, "SET client_min_messages = warning");
+	admin_exec(adm, "DROP DATABASE IF EXISTS tsdbtop_dbl WITH (FORCE)");
+	admin_exec(adm, "CREATE DATABASE tsdbtop_dbl");
+	char lci[1024];
+	snprintf(lci, sizeof lci, "%s dbname=tsdbtop_dbl", ci);
+	PGconn *lk = PQconnectdb(lci);
+	assert_int_equal(PQstatus(lk), CONNECTION_OK);
+	admin_exec(lk, "BEGIN");
+	admin_exec(lk, "LOCK TABLE pg_catalog.pg_extension IN ACCESS EXCLUSIVE MODE");
+
+	struct probe p;
+	struct conn *c = open_conn(loop, &p, ci, false, 5);
+	struct options o = { .conninfo = ci };
+	static struct dblist l;
+	int changed = 0;
+	assert_int_equal(dblist_fetch(loop, c, &o, NULL, &l, dbl_changed, &changed), 0);
+	assert_true(dbl_check_waits(loop, adm));
+	int i = dbl_index(&l, "tsdbtop_dbl");
+	assert_true(i >= 0);
+	assert_int_equal(l.ts_state[i], DBTS_CHECKING);
+	/* the second request: the waiting check is cancelled, a new one starts */
+	assert_int_equal(dblist_fetch(loop, c, &o, NULL, &l, dbl_changed, &changed), 0);
+	harness_run_for(loop, 0.5);
+	admin_exec(lk, "ROLLBACK");
+	for (int k = 0; k < 200 && (l.loading || l.ts_state[dbl_index(&l, "tsdbtop_dbl")] == DBTS_CHECKING); k++)
+		harness_run_for(loop, 0.05);
+	i = dbl_index(&l, "tsdbtop_dbl");
+	assert_true(i >= 0);
+	assert_int_equal(l.ts_state[i], DBTS_NO);      /* no TimescaleDB there, checked again */
+	harness_run_for(loop, 0.2);                    /* reapers run */
+	dblist_cancel(&l);
+	conn_free(c);
+	PQfinish(lk);
+	admin_exec(adm, "DROP DATABASE tsdbtop_dbl WITH (FORCE)");
+	PQfinish(adm);
+}
+
 int main(void)
 {
 	if (!harness_env("TSDBTOP_PG15")) {
@@ -290,6 +380,7 @@ int main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_bad_conninfo),
 		cmocka_unit_test(test_probe_plain_postgres),
+		cmocka_unit_test(test_dblist_refetch_during_check),
 	};
 	return cmocka_run_group_tests_name("conn (PostgreSQL 15)", tests, NULL, NULL);
 }

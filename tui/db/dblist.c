@@ -40,6 +40,7 @@ struct probe {
 	struct conn *c;
 	struct ev_loop *loop;
 	ev_timer reap;            /* frees the connection outside its own callbacks */
+	bool dying;               /* in probe_free: conn_free's callbacks must not restart reap */
 	void (*done)(void *ud);
 	void *ud;
 };
@@ -58,9 +59,13 @@ static void probe_unlink(struct probe *p)
 
 static void probe_free(struct probe *p)
 {
-	ev_timer_stop(p->loop, &p->reap);
+	/* conn_free finishes the query in flight (probe_result runs): without
+	 * the flag that restarted the reaper on memory freed just after
+	 * (D pressed twice quickly: a use-after-free, then libev's heap broken) */
+	p->dying = true;
 	probe_unlink(p);
 	conn_free(p->c);
+	ev_timer_stop(p->loop, &p->reap);
 	free(p);
 }
 
@@ -73,7 +78,7 @@ static void reap_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 static void probe_finish(struct probe *p)
 {
-	if (ev_is_active(&p->reap))
+	if (p->dying || ev_is_active(&p->reap))
 		return;
 	ev_timer_set(&p->reap, 0., 0.);
 	ev_timer_start(p->loop, &p->reap);
