@@ -160,6 +160,11 @@ static void test_classify_counts(void **state)
 	assert_int_equal(s.worst[HEALTH_CRITICAL], 1);
 	assert_int_equal(s.worst[HEALTH_OK], 1);
 	assert_int_equal(s.cache.health, HEALTH_UNKNOWN);
+	/* a pane unavailable now (TimescaleDB dropped): its old rows do not count */
+	s.comp_meta.status = PANE_UNAVAILABLE;
+	health_classify(&s, &th, 1e9);
+	assert_int_equal(s.worst[HEALTH_CRITICAL], 0);
+	assert_int_equal(s.worst[HEALTH_OK], 1);
 	snapshot_free(&s);
 }
 

@@ -250,23 +250,31 @@ static void count(struct snapshot *s, enum health h)
 		s->worst[h]++;
 }
 
+/* Rows of a pane that is unavailable now (TimescaleDB dropped, say) are
+ * kept but not shown: they do not count in the header either. */
+static bool counted(const struct pane_meta *m)
+{
+	return m->status != PANE_UNAVAILABLE;
+}
+
 void health_classify(struct snapshot *s, const struct thresholds *t, double now)
 {
 	memset(s->worst, 0, sizeof s->worst);
-	for (int i = 0; i < s->hts.n; i++)
+	for (int i = 0; i < s->hts.n && counted(&s->chunks_meta); i++)
 		count(s, health_ht(&s->hts.v[i], t));
-	for (int i = 0; i < s->comps.n; i++)
+	for (int i = 0; i < s->comps.n && counted(&s->comp_meta); i++)
 		count(s, health_comp(&s->comps.v[i], t));
-	for (int i = 0; i < s->jobs.n; i++)
+	for (int i = 0; i < s->jobs.n && counted(&s->jobs_meta); i++)
 		count(s, health_job(&s->jobs.v[i], t, &s->sched, now));
-	for (int i = 0; i < s->rets.n; i++)
+	for (int i = 0; i < s->rets.n && counted(&s->ret_meta); i++)
 		count(s, health_ret(&s->rets.v[i], t, s, now));
-	for (int i = 0; i < s->caggs.n; i++)
+	for (int i = 0; i < s->caggs.n && counted(&s->cagg_meta); i++)
 		count(s, health_cagg(&s->caggs.v[i], t, s, now));
 	for (int i = 0; i < s->caches.n; i++) {
 		struct cache_row *c = &s->caches.v[i];
 		c->health = health_ratio(c->ratio, t);
-		count(s, c->health);
+		if (counted(&s->cache_meta))
+			count(s, c->health);
 	}
 	double r = !isnan(s->cache.ratio_now) ? s->cache.ratio_now : s->cache.ratio_total;
 	s->cache.health = s->cache.stats_available ? health_ratio(r, t) : HEALTH_UNKNOWN;
