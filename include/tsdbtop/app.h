@@ -28,6 +28,7 @@ struct app {
 	double interval;              /* seconds between polls */
 	bool paused;
 	bool polling;                 /* a poll is in flight */
+	long polls_done;              /* polls completed (--polls N quits at N) */
 	/* connection as the header shows it */
 	enum conn_state conn_state;
 	char conn_msg[256];

@@ -15,6 +15,7 @@ struct options {
 	const char *conninfo;       /* positional CONNINFO or URI */
 	const char *host, *port, *user, *dbname;
 	double interval;            /* seconds between polls */
+	long polls;                 /* --polls N: quit after N polls (0: run until quit) */
 	double statement_timeout;   /* seconds */
 	double lock_timeout;        /* seconds */
 	double query_deadline;      /* client deadline per query, seconds */

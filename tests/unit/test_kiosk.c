@@ -124,6 +124,28 @@ static void test_ui_spark(void **state)
 	free(t);
 }
 
+static void test_polls_flag(void **state)
+{
+	(void)state;
+	struct options o;
+	char *ok[] = { "tsdbtop", "--polls", "200", NULL };
+	assert_int_equal(cli_parse(&o, 3, ok, stderr), 0);
+	assert_int_equal(o.polls, 200);
+	char *none[] = { "tsdbtop", NULL };
+	assert_int_equal(cli_parse(&o, 1, none, stderr), 0);
+	assert_int_equal(o.polls, 0);                   /* default: run until quit */
+	static const char *bad[] = { "0", "-3", "2x", "", "1e3", "99999999999" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char *argv[] = { "tsdbtop", "--polls", (char *)bad[i], NULL };
+		char msg[256] = "";
+		FILE *err = fmemopen(msg, sizeof msg - 1, "w");
+		assert_non_null(err);
+		assert_int_equal(cli_parse(&o, 3, argv, err), 2);
+		fclose(err);
+		assert_non_null(strstr(msg, "--polls"));
+	}
+}
+
 static void test_flags_over_config(void **state)
 {
 	(void)state;
@@ -165,6 +187,7 @@ int main(void)
 		cmocka_unit_test(test_state_words),
 		cmocka_unit_test(test_cycle_order),
 		cmocka_unit_test(test_ui_spark),
+		cmocka_unit_test(test_polls_flag),
 		cmocka_unit_test(test_flags_over_config),
 	};
 	return cmocka_run_group_tests_name("kiosk", tests, NULL, NULL);

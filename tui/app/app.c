@@ -94,8 +94,11 @@ static void on_update(void *ud)
 {
 	struct app *a = ud;
 	a->polling = false;
+	a->polls_done++;
 	if (a->trends)
 		trends_record(a->trends, &a->snap);
+	if (a->opt.polls > 0 && a->polls_done >= a->opt.polls)
+		app_quit(a, 0);     /* --polls N */
 	mark(a);
 }
 

@@ -1,6 +1,7 @@
 /* cli — declarative option table and parser. */
 #include "tsdbtop/cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
@@ -13,7 +14,7 @@ enum opt_id {
 	O_HOST = 'h', O_PORT = 'p', O_USER = 'U', O_DBNAME = 'd',
 	O_HELP = 256, O_VERSION, O_INFO, O_ONCE, O_JSON, O_PANE, O_INTERVAL,
 	O_THEME, O_READ_ONLY, O_LOG, O_NO_COLOR, O_ASCII, O_STMT_TIMEOUT, O_LOCK_TIMEOUT,
-	O_CONFIG, O_PRINT_CONFIG, O_KIOSK, O_CYCLE, O_MOUSE,
+	O_CONFIG, O_PRINT_CONFIG, O_KIOSK, O_CYCLE, O_MOUSE, O_POLLS,
 };
 
 struct opt_def {
@@ -30,6 +31,7 @@ static const struct opt_def opt_defs[] = {
 	{ "username", O_USER, required_argument, "USER", "database user" },
 	{ "dbname", O_DBNAME, required_argument, "DB", "database name" },
 	{ "interval", O_INTERVAL, required_argument, "SECS", "refresh interval (default 2)" },
+	{ "polls", O_POLLS, required_argument, "N", "quit after N polls (like top -n; recordings, tests)" },
 	{ "theme", O_THEME, required_argument, "NAME", "colour theme: default, light, high-contrast, monochrome, or a file" },
 	{ "no-color", O_NO_COLOR, no_argument, NULL, "monochrome (also when NO_COLOR is set)" },
 	{ "ascii", O_ASCII, no_argument, NULL, "ASCII symbols only" },
@@ -83,6 +85,19 @@ static int parse_seconds(const char *flag, const char *s, double *out, FILE *err
 	return 0;
 }
 
+static int parse_count(const char *flag, const char *s, long *out, FILE *err)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (end == s || *end || errno || v < 1 || v > 1000000000L) {
+		fprintf(err, "tsdbtop: --%s: '%s' is not a whole number from 1 to 1000000000\n", flag, s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
 static void defaults(struct options *o)
 {
 	memset(o, 0, sizeof *o);
@@ -117,6 +132,7 @@ static int apply(struct options *o, int id, const char *arg, FILE *err)
 	case O_PRINT_CONFIG: o->print_config = true; return 0;
 	case O_KIOSK: o->given |= CLI_GIVEN_KIOSK; o->kiosk = true; return 0;
 	case O_MOUSE: o->mouse = true; return 0;
+	case O_POLLS: return parse_count("polls", arg, &o->polls, err);
 	case O_CYCLE:
 		o->given |= CLI_GIVEN_CYCLE;
 		if (strcmp(arg, "0") == 0) {
