@@ -102,8 +102,9 @@ char *pane_ago(char *buf, size_t n, double when, double now);
 /* Time range "2026-11-20 10:00 – 2026-11-24 10:00" compact: short when
  * both in the same year ("11-20 10:00..11-24 10:00"). */
 char *pane_range(char *buf, size_t n, double from, double to, bool utf8);
-/* Data age suffix for a pane title: "3s ago" / "2m old"; *stale set when
- * older than about two intervals. Empty when never updated. */
+/* Data age suffix for a pane title: "live" within about two intervals,
+ * else "2m00s old" with *stale set (also after a failed query). Empty when
+ * never updated. */
 char *pane_age_suffix(char *buf, size_t n, const struct pane_meta *m, double now,
                       double interval, bool *stale);
 /* fmt_duration without a zero second unit: "1d", "2h", "3d04h". */

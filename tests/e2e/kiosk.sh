@@ -171,7 +171,7 @@ e2e_dbswitch_pg15() {
   start_console $_d "$_c" 120 40 --interval 1
   wait_for_text $_d 'database hit ratio' 20
   check "PG15: sparkline of the cache hit ratio in the Cache title" $_d \
-    wait_for_text $_d '5 Cache · [0-9a-z]+ ago · hit [▁▂▃▄▅▆▇█]+' 20
+    wait_for_text $_d '5 Cache · live · hit [▁▂▃▄▅▆▇█]+' 20
   send $_d D
   if wait_for_text $_d 'Databases on the server' 5 && wait_for_text $_d 'e2e_alpha' 5 &&
      wait_for_text $_d 'e2e_beta' 1 && wait_for_text $_d 'postgres +current, TimescaleDB not installed' 5; then
@@ -246,7 +246,7 @@ e2e_trends_tsdb() {
   # (screen line 32 at 120x40), the wheel moves the selection 3 rows down (line 35).
   # SGR mouse reports (xterm-256color's kmous), typed into the pane as the terminal would.
   start_console mou "$_c" 120 40 --mouse
-  if wait_for_text mou '─ 4 Continuous aggregates · [0-9a-z]+ ago' 30 && wait_for_text mou '_aggregate ' 10; then
+  if wait_for_text mou '─ 4 Continuous aggregates · live' 30 && wait_for_text mou '_aggregate ' 10; then
     send mou -l "$(printf '\033[<0;20;32M')"
     send mou -l "$(printf '\033[<0;20;32m')"
     sleep 1

@@ -104,8 +104,17 @@ static void age_suffix(void **state)
 	bool stale;
 	struct pane_meta m = { .status = PANE_OK, .updated_at = NOW - 3 };
 	pane_age_suffix(b, sizeof b, &m, NOW, 2, &stale);
-	assert_string_equal(b, "3s ago");
+	assert_string_equal(b, "live");
 	assert_false(stale);
+	m.updated_at = NOW - 9;     /* inside 2 x interval + 5 s */
+	pane_age_suffix(b, sizeof b, &m, NOW, 2, &stale);
+	assert_string_equal(b, "live");
+	assert_false(stale);
+	m.status = PANE_ERROR;      /* a failed query is never live */
+	pane_age_suffix(b, sizeof b, &m, NOW, 2, &stale);
+	assert_string_equal(b, "9s old");
+	assert_true(stale);
+	m.status = PANE_OK;
 	m.updated_at = NOW - 120;
 	pane_age_suffix(b, sizeof b, &m, NOW, 2, &stale);
 	assert_string_equal(b, "2m00s old");

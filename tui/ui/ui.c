@@ -336,6 +336,13 @@ static void draw_header(struct ui *u)
 	wnoutrefresh(w);
 }
 
+/* The last poll is older than about two intervals (as a pane turns "old"). */
+static bool poll_late(const struct app *a, double now)
+{
+	double iv = a->interval > 0 ? a->interval : 2;
+	return now - a->snap.polled_at > 2 * iv + 5;
+}
+
 static void draw_status(struct ui *u)
 {
 	WINDOW *w = u->w_status;
@@ -365,13 +372,20 @@ static void draw_status(struct ui *u)
 		struct tm tm;
 		gmtime_r(&tt, &tm);
 		strftime(t, sizeof t, "%H:%M:%S", &tm);
-		pane_ago(ago, sizeof ago, a->snap.polled_at, now);
+		/* the age only once the poll is late: a clock that ticks on every
+		 * draw costs bytes on every refresh and says nothing new */
+		ago[0] = '\0';
+		if (poll_late(a, now)) {
+			char d[32];
+			pane_ago(d, sizeof d, a->snap.polled_at, now);
+			snprintf(ago, sizeof ago, " (%s)", d);
+		}
 		if (compact)
-			snprintf(line, sizeof line, " polled %s (%s)", t, ago);
+			snprintf(line, sizeof line, " polled %s%s", t, ago);
 		else {
 			char sp[64];
 			ui_spark(sp, sizeof sp, a->trends, "poll.ms", 8, u->utf8);
-			snprintf(line, sizeof line, " polled %s UTC (%s) in %.0f ms%s%s", t, ago, a->snap.poll_ms,
+			snprintf(line, sizeof line, " polled %s UTC%s in %.0f ms%s%s", t, ago, a->snap.poll_ms,
 			         sp[0] ? " " : "", sp);
 		}
 	} else {
@@ -384,7 +398,7 @@ static void draw_status(struct ui *u)
 	int x = put(u, w, 0, 0, W - hw - 1, ROLE_STATUS, line);
 	if (a->paused)
 		x += put(u, w, 0, x, W - hw - 1 - x, ROLE_WARNING, "  PAUSED");
-	else if (a->polling)
+	else if (a->polling && a->stalled_for >= 1)    /* a slow one: a fast one would flicker */
 		x += put(u, w, 0, x, W - hw - 1 - x, ROLE_STATUS, "  polling");
 	if ((a->conn_state == CONN_BACKOFF || a->conn_state == CONN_FAILED) && a->conn_msg[0]) {
 		snprintf(line, sizeof line, "  %s", a->conn_msg);
