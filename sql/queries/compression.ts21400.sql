@@ -40,7 +40,8 @@ WITH dim AS (
 ), sz AS (
   SELECT c.hypertable_id,
          sum(s.uncompressed_heap_size + s.uncompressed_toast_size + s.uncompressed_index_size) AS before_bytes,
-         sum(s.compressed_heap_size + s.compressed_toast_size + s.compressed_index_size) AS after_bytes
+         sum(s.compressed_heap_size + s.compressed_toast_size + s.compressed_index_size) AS after_bytes,
+         sum(s.numrows_pre_compression) AS rows_before, sum(s.numrows_post_compression) AS rows_after
   FROM _timescaledb_catalog.compression_chunk_size s
   JOIN _timescaledb_catalog.chunk c ON c.id = s.chunk_id
   WHERE NOT c.dropped                      -- until ts22600
@@ -63,7 +64,7 @@ SELECT ht.id, ht.schema_name, ht.table_name,
        CASE WHEN ht.time_based AND ht.after_iv IS NOT NULL THEN coalesce(agg.backlog, 0) END AS backlog,
        extract(epoch FROM now() - ht.after_iv) - agg.oldest_backlog_end / 1000000.0 AS backlog_behind_s,
        coalesce(agg.compressed_chunks, 0) AS compressed_chunks,
-       sz.before_bytes, sz.after_bytes
+       sz.before_bytes, sz.after_bytes, sz.rows_before, sz.rows_after
 FROM ht
 LEFT JOIN agg ON agg.hypertable_id = ht.id
 LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = ht.schema_name

@@ -11,7 +11,8 @@ SELECT j.job_id AS id, j.proc_name AS proc,
        s.last_run_status AS last_status,
        coalesce(bs.consecutive_failures, 0) AS consecutive_failures,
        coalesce(s.total_runs, 0) AS total_runs,
-       coalesce(s.total_failures, 0) AS total_failures
+       coalesce(s.total_failures, 0) AS total_failures,
+       j.schedule_interval
 FROM timescaledb_information.jobs j
 LEFT JOIN timescaledb_information.job_stats s ON s.job_id = j.job_id
 LEFT JOIN _timescaledb_internal.bgw_job_stat bs ON bs.job_id = j.job_id
