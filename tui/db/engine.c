@@ -85,6 +85,10 @@ static void result_cb(struct conn *c, struct pg_result *res, const struct conn_e
 			m->updated_at = ev_time();
 			m->poll_ms = (ev_now(e->loop) - q->sent) * 1000.0;
 		}
+		/* fresh rows come unclassified (health 0 = ok): a screen drawn
+		 * before the poll ends (the 1 s tick) showed them ok, then the
+		 * real health: marks flickered on every slow poll */
+		health_classify(e->snap, e->th, ev_time());
 	} else {
 		set_error(m, err);
 		/* undefined table, schema, function: the extension went away */
