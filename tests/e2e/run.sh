@@ -156,6 +156,23 @@ tsdb_part() {
   check "status line shows the last poll and its duration" $S \
     wait_for_text $S 'polled [0-9:]+ UTC in [0-9]+ ms' 10
 
+  # an idle screen is steady: polls at 0.2 s for 5 s, nothing above the
+  # status line changes (no flicker of half-classified rows, no ticking ages);
+  # started early in a minute so that no lag or age rounds over meanwhile
+  start_console std "$C" 120 40 --interval 0.2 --read-only
+  wait_for_text std 'polled [0-9:]+ UTC' 30 >/dev/null
+  sleep 2
+  [ "$(date +%S | sed 's/^0//')" -lt 50 ] || sleep 12
+  prev=; flips=0
+  for _i in $(seq 50); do
+    cur=$(screen std | sed '$d' | cksum)
+    [ -n "$prev" ] && [ "$cur" != "$prev" ] && flips=$((flips + 1))
+    prev=$cur; sleep 0.1
+  done
+  if [ "$flips" = 0 ]; then ok "idle screen at --interval 0.2: nothing above the status line changes in 5 s"
+  else not_ok "idle screen at --interval 0.2: nothing above the status line changes ($flips changes in 5 s)" std; fi
+  send std q
+
   # metric_hist and its chunk count, compared with the server
   want=$(psql -X -At "$C" -c "select count(*) from timescaledb_information.chunks where hypertable_name = 'metric_hist'" 2>/dev/null)
   if wait_for_text $S '(✓|▲|✖|[ !X?]) (factory_telemetry\.)?metric_hist ' 30; then
