@@ -7,7 +7,11 @@
 -- Realism that matters for compression: sensor values are quantized to the
 -- sensor's resolution (temperature 1/16 degC as a 12-bit sensor delivers it,
 -- vibration 1/64 mm/s), processes drift slowly (daily and 2-hour cycles) with
--- small noise, state signals change rarely, counters count.
+-- small noise, state signals change rarely, counters count. Timestamps are
+-- NOT exactly periodic: a gateway polls all metrics once per period and stamps
+-- the read 0-99 ms (millisecond resolution, pseudo-random per cycle) after the
+-- scheduled instant. What decides the compression ratio is rows per metric and
+-- 1-hour chunk, i.e. the sampling rate (see sql/README.md, Demo data).
 
 SELECT setseed(0.4242);
 SELECT date_trunc('minute', now()) AS t_end,
@@ -18,10 +22,15 @@ SELECT date_trunc('minute', now()) AS t_end,
        make_interval(secs => 7200 / (:scale)::float8) AS quality_period
 \gset
 
+-- metric_def says how often each metric is sampled (reference.sql: 3 minutes = SCALE 1)
+UPDATE factory_telemetry.metric_def SET sample_period = :'metric_period'::interval;
+
 \echo demo: metric_hist (one statement per day, period :metric_period)
 SELECT format($f$
 INSERT INTO factory_telemetry.metric_hist (metric_def_id, ts, value_real, value_int, value_bool, quality)
-SELECT md.metric_def_id, s.ts,
+SELECT md.metric_def_id,
+       -- the poll cycle's timestamp: 0-99 ms late, the same for every metric read in that cycle
+       s.ts + make_interval(secs => mod(hashint8(extract(epoch FROM s.ts)::bigint)::bigint + 2147483648, 100) / 1000.0),
        CASE md.metric_key
          WHEN 'motor_temperature' THEN
            round((42 + 1.5 * e.n
