@@ -5,6 +5,7 @@
 #ifndef TSDBTOP_DEPLOY_H
 #define TSDBTOP_DEPLOY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct sql_stmt {
@@ -30,6 +31,19 @@ int deploy_find_sql_dir(char *dir, size_t n);
 int deploy_list_steps(const char *dir, char ***paths);
 /* "02_indexes.sql" -> "indexes" */
 void deploy_step_name(const char *path, char *buf, size_t n);
+
+/* The console's queries in step files (one definition per fact): every line
+ * of text that holds only a marker, the block comment "@query NAME@" with no
+ * blank inside its delimiters (see sql/deploy/06_monitoring_views.sql; blanks
+ * around it allowed; NAME is [a-z0-9_]+), is replaced by the console query NAME as
+ * query_pick(NAME, pg_version_num, ts_version_num) gives it; every other line
+ * is kept. Every output line ends with a newline, as sql/deploy.sh's awk
+ * renders it. Returns the malloc'ed text, or NULL with err filled when the
+ * console has no such query for this server (ts_version names the version in
+ * the message). */
+bool deploy_has_marker(const char *text);
+char *deploy_render(const char *text, int pg_version_num, int ts_version_num, const char *ts_version,
+		    char *err, size_t errn);
 
 int cmd_deploy(int argc, char **argv);
 

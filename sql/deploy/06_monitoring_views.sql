@@ -1,19 +1,47 @@
 -- Step: monitoring views.
+--
+-- ONE DEFINITION PER FACT. The views that show what the console shows
+-- (v_chunk_statistics, v_compression_statistics, v_compression_jobs,
+-- v_retention_policies, v_continuous_aggregate_status) have no SQL of their
+-- own for those facts: each is a projection, filtered to schema
+-- factory_telemetry, over the console's own monitoring queries
+-- (sql/queries/NAME*.sql) used as subqueries. A line holding only the marker
+--     /*@query NAME@*/
+-- is replaced at deploy time by the text of the console query NAME in the
+-- variant that fits the server's TimescaleDB version, picked exactly as the
+-- console picks it (query_pick: NAME.tsNNNNN.sql from version NNNNN on, and
+-- the variants without the lines marked "-- until tsNNNNN"). Both deployers
+-- do it: sql/deploy.sh (sh + awk over sql/queries/) and `tsdbtop deploy`
+-- (the queries embedded in the binary). `sh sql/deploy.sh --render FILE
+-- VERSION` prints the rendered step. This file is therefore not valid SQL
+-- as it stands: run it through a deployer.
+-- Only what the console does not show is derived here (interval/timestamp
+-- types from the console's epoch seconds, pretty sizes, job_health, pending
+-- invalidations). The other views (v_chunks, v_data_age_distribution,
+-- v_index_usage_stats, v_missing_indexes_analysis,
+-- v_realtime_production_dashboard) have no console counterpart.
+--
 -- Cost rules (see /work/shared/TIMESCALE.md): everything here reads the
 -- TimescaleDB catalog (_timescaledb_catalog.*), timescaledb_information.jobs /
 -- job_stats and pg_class.relpages. No view calls chunks_detailed_size,
 -- hypertable_detailed_size or hypertable_size (they open and stat every
--- relation file). Sizes are estimates from relpages (updated by VACUUM /
--- ANALYZE / compression) except the compression figures, which are the exact
--- byte counts TimescaleDB froze into compression_chunk_size at compression
--- time (the same numbers hypertable_compression_stats() returns).
+-- relation file). Sizes are the console's estimates: uncompressed chunks from
+-- relpages (heap + TOAST + indexes; updated by VACUUM / ANALYZE), compressed
+-- chunks from the exact byte counts TimescaleDB froze into
+-- compression_chunk_size at compression time (the numbers
+-- hypertable_compression_stats() returns).
 -- Policy jobs are matched by proc_name, never by application_name.
--- Catalog layout as of TimescaleDB 2.14-2.24 (chunk.schema_name/table_name,
--- chunk_constraint table); later versions need this step adapted.
+-- Catalog layout of v_chunks and v_index_usage_stats as of TimescaleDB
+-- 2.14-2.24 (chunk.dropped, chunk.schema_name/table_name, chunk_constraint
+-- table); later versions need those adapted. The console's compression query
+-- needs 2.14+: on an older server this step fails and says so.
 -- CREATE OR REPLACE VIEW: re-runs are no-ops; the column lists only grow.
 
 -- Internal helper: one row per (non-dropped) chunk of a factory_telemetry
--- hypertable with its time range, status and a relpages size estimate.
+-- hypertable with its time range, status and size estimate. approx_bytes is
+-- the console's estimate per chunk (sql/queries/chunks.sql: relpages of heap,
+-- TOAST and indexes while uncompressed, compressed bytes once compressed), so
+-- it sums to v_chunk_statistics.approx_bytes (tested).
 CREATE OR REPLACE VIEW factory_telemetry.v_chunks AS
 SELECT h.id                                    AS hypertable_id,
        h.table_name::text                      AS hypertable_name,
@@ -26,117 +54,121 @@ SELECT h.id                                    AS hypertable_id,
        c.status,
        (c.status & 1) = 1                      AS is_compressed,
        (c.status & 8) = 8                      AS is_partial,
-       (coalesce(rc.relpages, 0)::bigint + coalesce(rcc.relpages, 0)::bigint) * current_setting('block_size')::bigint
+       ((CASE WHEN c.status & 1 = 0
+              THEN coalesce(rc.relpages, 0)::bigint
+                   + coalesce((SELECT t.relpages FROM pg_class t WHERE t.oid = rc.reltoastrelid), 0)
+                   + coalesce((SELECT sum(ic.relpages) FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+                                WHERE i.indrelid = rc.oid), 0)
+              ELSE 0 END) * current_setting('block_size')::bigint
+        + coalesce(ccs.compressed_heap_size + ccs.compressed_toast_size + ccs.compressed_index_size, 0))::bigint
                                                AS approx_bytes
   FROM _timescaledb_catalog.hypertable h
   JOIN _timescaledb_catalog.dimension d        ON d.hypertable_id = h.id AND d.interval_length IS NOT NULL
   JOIN _timescaledb_catalog.chunk c            ON c.hypertable_id = h.id AND NOT c.dropped
   JOIN _timescaledb_catalog.chunk_constraint cc ON cc.chunk_id = c.id
   JOIN _timescaledb_catalog.dimension_slice s  ON s.id = cc.dimension_slice_id AND s.dimension_id = d.id
-  LEFT JOIN _timescaledb_catalog.chunk cz      ON cz.id = c.compressed_chunk_id
+  LEFT JOIN _timescaledb_catalog.compression_chunk_size ccs ON ccs.chunk_id = c.id
   LEFT JOIN pg_class rc  ON rc.oid  = to_regclass(format('%I.%I', c.schema_name, c.table_name))
-  LEFT JOIN pg_class rcc ON cz.id IS NOT NULL
-                        AND rcc.oid = to_regclass(CASE WHEN cz.id IS NOT NULL THEN format('%I.%I', cz.schema_name, cz.table_name) END)
  WHERE h.schema_name = 'factory_telemetry';
 COMMENT ON VIEW factory_telemetry.v_chunks IS
-    'one row per chunk of the factory_telemetry hypertables: range, status, relpages size estimate (catalog only)';
+    'one row per chunk of the factory_telemetry hypertables: range, status, size estimate (catalog only)';
 
+-- console query: chunks (the Chunks pane)
 CREATE OR REPLACE VIEW factory_telemetry.v_chunk_statistics AS
-SELECT h.table_name::text                                  AS hypertable_name,
-       (d.interval_length * interval '1 microsecond')      AS chunk_interval,
-       count(ch.chunk_id)                                  AS num_chunks,
-       count(ch.chunk_id) FILTER (WHERE ch.is_compressed)  AS compressed_chunks,
-       count(ch.chunk_id) FILTER (WHERE NOT ch.is_compressed) AS uncompressed_chunks,
-       count(ch.chunk_id) FILTER (WHERE ch.is_partial)     AS partially_compressed_chunks,
-       min(ch.range_start)                                 AS oldest_chunk_start,
-       max(ch.range_end)                                   AS newest_chunk_end,
-       coalesce(sum(ch.approx_bytes), 0)::bigint           AS approx_bytes,
-       pg_size_pretty(coalesce(sum(ch.approx_bytes), 0)::bigint) AS approx_size,
-       (h.compression_state = 1)                           AS compression_enabled
-  FROM _timescaledb_catalog.hypertable h
-  JOIN _timescaledb_catalog.dimension d ON d.hypertable_id = h.id AND d.interval_length IS NOT NULL
-  LEFT JOIN factory_telemetry.v_chunks ch ON ch.hypertable_id = h.id
- WHERE h.schema_name = 'factory_telemetry'
- GROUP BY h.id, h.table_name, d.interval_length, h.compression_state;
+SELECT q.table_name::text                                  AS hypertable_name,
+       q.interval_length * interval '1 microsecond'        AS chunk_interval,
+       q.chunks::bigint                                    AS num_chunks,
+       q.compressed::bigint                                AS compressed_chunks,
+       q.uncompressed::bigint                              AS uncompressed_chunks,
+       q.partial::bigint                                   AS partially_compressed_chunks,
+       _timescaledb_functions.to_timestamp(q.oldest_start) AS oldest_chunk_start,
+       _timescaledb_functions.to_timestamp(q.newest_end)   AS newest_chunk_end,
+       q.est_bytes::bigint                                 AS approx_bytes,
+       pg_size_pretty(q.est_bytes::bigint)                 AS approx_size,
+       q.compression_enabled,
+       q.frozen::bigint                                    AS frozen_chunks
+  FROM (
+/*@query chunks@*/
+       ) q
+ WHERE q.schema_name = 'factory_telemetry';
 COMMENT ON VIEW factory_telemetry.v_chunk_statistics IS
-    'per hypertable: chunk interval, chunk counts by compression state, time span, size estimate';
+    'per hypertable: chunk interval, chunk counts by compression state, time span, size estimate (the console''s chunks query)';
 
+-- console query: compression (the Compression pane)
 CREATE OR REPLACE VIEW factory_telemetry.v_compression_statistics AS
-SELECT h.table_name::text                              AS hypertable_name,
-       count(ccs.chunk_id)                             AS compressed_chunks,
-       coalesce(sum(ccs.numrows_pre_compression), 0)::bigint  AS rows_before,
-       coalesce(sum(ccs.numrows_post_compression), 0)::bigint AS rows_after,
-       coalesce(sum(ccs.uncompressed_heap_size + ccs.uncompressed_toast_size + ccs.uncompressed_index_size), 0)::bigint
-                                                       AS before_bytes,
-       coalesce(sum(ccs.compressed_heap_size + ccs.compressed_toast_size + ccs.compressed_index_size), 0)::bigint
-                                                       AS after_bytes,
-       round(100 * (1 - sum(ccs.compressed_heap_size + ccs.compressed_toast_size + ccs.compressed_index_size)::numeric
-                        / nullif(sum(ccs.uncompressed_heap_size + ccs.uncompressed_toast_size + ccs.uncompressed_index_size), 0)), 1)
-                                                       AS compression_ratio_pct,
-       pg_size_pretty(coalesce(sum(ccs.uncompressed_heap_size + ccs.uncompressed_toast_size + ccs.uncompressed_index_size), 0)::bigint)
-                                                       AS before_size,
-       pg_size_pretty(coalesce(sum(ccs.compressed_heap_size + ccs.compressed_toast_size + ccs.compressed_index_size), 0)::bigint)
-                                                       AS after_size
-  FROM _timescaledb_catalog.hypertable h
-  LEFT JOIN _timescaledb_catalog.chunk c ON c.hypertable_id = h.id AND NOT c.dropped
-  LEFT JOIN _timescaledb_catalog.compression_chunk_size ccs ON ccs.chunk_id = c.id
- WHERE h.schema_name = 'factory_telemetry' AND h.compression_state = 1
- GROUP BY h.table_name;
+SELECT q.table_name::text                                  AS hypertable_name,
+       q.compressed_chunks::bigint                         AS compressed_chunks,
+       coalesce(q.rows_before, 0)::bigint                  AS rows_before,
+       coalesce(q.rows_after, 0)::bigint                   AS rows_after,
+       coalesce(q.before_bytes, 0)::bigint                 AS before_bytes,
+       coalesce(q.after_bytes, 0)::bigint                  AS after_bytes,
+       round(100 * (1 - q.after_bytes::numeric / nullif(q.before_bytes, 0)), 1)
+                                                           AS compression_ratio_pct,
+       pg_size_pretty(coalesce(q.before_bytes, 0)::bigint) AS before_size,
+       pg_size_pretty(coalesce(q.after_bytes, 0)::bigint)  AS after_size
+  FROM (
+/*@query compression@*/
+       ) q
+ WHERE q.schema_name = 'factory_telemetry';
 COMMENT ON VIEW factory_telemetry.v_compression_statistics IS
-    'per hypertable: compressed chunks and bytes before/after (frozen at compression time); ratio = 1 - after/before';
+    'per hypertable: compressed chunks and bytes before/after (frozen at compression time); ratio = 1 - after/before (the console''s compression query)';
 
+-- console queries: compression, jobs (the Compression and Jobs panes)
 CREATE OR REPLACE VIEW factory_telemetry.v_compression_jobs AS
-SELECT j.job_id,
-       j.hypertable_name::text                        AS hypertable_name,
-       (j.config ->> 'compress_after')::interval      AS compress_after,
+SELECT c.job_id,
+       c.table_name::text                                  AS hypertable_name,
+       CASE WHEN c.compress_after_s IS NOT NULL THEN c.compress_after::interval END AS compress_after,
        j.schedule_interval,
        j.scheduled,
-       j.next_start,
-       js.last_run_status,
-       js.last_successful_finish,
-       coalesce(js.total_runs, 0)                     AS total_runs,
-       coalesce(js.total_failures, 0)                 AS total_failures,
-       (SELECT count(*) FROM factory_telemetry.v_chunks ch
-         WHERE ch.hypertable_name = j.hypertable_name AND ch.is_compressed) AS chunks_compressed,
-       (SELECT count(*) FROM factory_telemetry.v_chunks ch
-         WHERE ch.hypertable_name = j.hypertable_name AND (NOT ch.is_compressed OR ch.is_partial)
-           AND ch.range_end <= now() - (j.config ->> 'compress_after')::interval) AS chunks_eligible,
+       to_timestamp(j.next_start)                          AS next_start,
+       j.last_status                                       AS last_run_status,
+       to_timestamp(j.last_finish)                         AS last_successful_finish,
+       j.total_runs::bigint                                AS total_runs,
+       j.total_failures::bigint                            AS total_failures,
+       c.compressed_chunks::bigint                         AS chunks_compressed,
+       c.backlog::bigint                                   AS chunks_eligible,
        CASE WHEN NOT j.scheduled THEN 'paused'
-            WHEN js.last_run_status = 'Failed' THEN 'failing'
-            WHEN (SELECT count(*) FROM factory_telemetry.v_chunks ch
-                   WHERE ch.hypertable_name = j.hypertable_name AND (NOT ch.is_compressed OR ch.is_partial)
-                     AND ch.range_end <= now() - (j.config ->> 'compress_after')::interval) > 0 THEN 'backlog'
-            ELSE 'ok' END                             AS job_health
-  FROM timescaledb_information.jobs j
-  LEFT JOIN timescaledb_information.job_stats js ON js.job_id = j.job_id
- WHERE j.proc_name = 'policy_compression' AND j.hypertable_schema = 'factory_telemetry';
+            WHEN j.last_status = 'Failed' THEN 'failing'
+            WHEN c.backlog > 0 THEN 'backlog'
+            ELSE 'ok' END                                  AS job_health,
+       justify_hours(c.backlog_behind_s * interval '1 second') AS backlog_behind,
+       j.consecutive_failures::integer                     AS consecutive_failures
+  FROM (
+/*@query compression@*/
+       ) c
+  JOIN (
+/*@query jobs@*/
+       ) j ON j.id = c.job_id
+ WHERE c.schema_name = 'factory_telemetry';
 COMMENT ON VIEW factory_telemetry.v_compression_jobs IS
-    'compression policy jobs: settings, last run, chunks compressed / eligible but not compressed, health';
+    'compression policy jobs: settings, last run, chunks compressed / eligible but not compressed (backlog), health (the console''s compression and jobs queries)';
 
+-- console queries: retention, jobs, chunks (the Retention, Jobs and Chunks panes)
 CREATE OR REPLACE VIEW factory_telemetry.v_retention_policies AS
-SELECT j.job_id,
-       j.hypertable_name::text                      AS hypertable_name,
-       (j.config ->> 'drop_after')::interval        AS drop_after,
+SELECT r.job_id,
+       r.name::text                                        AS hypertable_name,
+       CASE WHEN r.drop_after_s IS NOT NULL THEN r.drop_after::interval END AS drop_after,
        j.schedule_interval,
-       j.scheduled,
-       j.next_start,
-       js.last_run_status,
-       coalesce(js.total_runs, 0)                   AS total_runs,
-       (SELECT count(*) FROM factory_telemetry.v_chunks ch
-         WHERE ch.hypertable_name = j.hypertable_name) AS chunks_total,
-       (SELECT count(*) FROM factory_telemetry.v_chunks ch
-         WHERE ch.hypertable_name = j.hypertable_name
-           AND ch.range_end <= now() - (j.config ->> 'drop_after')::interval) AS chunks_eligible_for_deletion,
-       (SELECT coalesce(sum(ch.approx_bytes), 0)::bigint FROM factory_telemetry.v_chunks ch
-         WHERE ch.hypertable_name = j.hypertable_name
-           AND ch.range_end <= now() - (j.config ->> 'drop_after')::interval) AS eligible_approx_bytes,
-       (SELECT min(ch.range_start) FROM factory_telemetry.v_chunks ch
-         WHERE ch.hypertable_name = j.hypertable_name) AS oldest_chunk_start
-  FROM timescaledb_information.jobs j
-  LEFT JOIN timescaledb_information.job_stats js ON js.job_id = j.job_id
- WHERE j.proc_name = 'policy_retention' AND j.hypertable_schema = 'factory_telemetry';
+       r.scheduled,
+       to_timestamp(r.next_start)                          AS next_start,
+       j.last_status                                       AS last_run_status,
+       j.total_runs::bigint                                AS total_runs,
+       coalesce(ch.chunks, 0)::bigint                      AS chunks_total,
+       r.drop_count::bigint                                AS chunks_eligible_for_deletion,
+       coalesce(r.drop_bytes, 0)::bigint                   AS eligible_approx_bytes,
+       _timescaledb_functions.to_timestamp(ch.oldest_start) AS oldest_chunk_start
+  FROM (
+/*@query retention@*/
+       ) r
+  JOIN (
+/*@query jobs@*/
+       ) j ON j.id = r.job_id
+  LEFT JOIN (
+/*@query chunks@*/
+       ) ch ON ch.schema_name = r.schema AND ch.table_name = r.name
+ WHERE r.schema = 'factory_telemetry';
 COMMENT ON VIEW factory_telemetry.v_retention_policies IS
-    'retention policy jobs: drop_after, paused or not, chunks past drop_after that are still there';
+    'retention policy jobs: drop_after, paused or not, chunks (and bytes) the next run drops (the console''s retention, jobs and chunks queries)';
 
 CREATE OR REPLACE VIEW factory_telemetry.v_data_age_distribution AS
 WITH bands(band_order, age_band, lo, hi) AS (
@@ -235,40 +267,39 @@ SELECT s.table_name, 'sequential scans dominate',
 COMMENT ON VIEW factory_telemetry.v_missing_indexes_analysis IS
     'candidate missing indexes: unindexed foreign keys; tables read mostly by seq scans (needs pg_stat counters)';
 
+-- console queries: caggs, jobs (the Continuous aggregates and Jobs panes)
 CREATE OR REPLACE VIEW factory_telemetry.v_continuous_aggregate_status AS
-SELECT ca.user_view_name::text                          AS view_name,
-       rh.table_name::text                              AS source_hypertable,
-       ca.mat_hypertable_id,
-       ca.materialized_only,
-       w.watermark,
-       w.watermark IS NOT NULL                          AS ever_materialized,
-       now() - w.watermark                              AS lag,
-       j.job_id,
+SELECT a.name::text                                        AS view_name,
+       a.raw_name::text                                    AS source_hypertable,
+       a.mat_id                                            AS mat_hypertable_id,
+       a.materialized_only,
+       to_timestamp(a.watermark)                           AS watermark,
+       a.watermark IS NOT NULL                             AS ever_materialized,
+       now() - to_timestamp(a.watermark)                   AS lag,
+       a.job_id,
        j.schedule_interval,
-       (j.config ->> 'start_offset')::interval          AS start_offset,
-       (j.config ->> 'end_offset')::interval            AS end_offset,
-       j.scheduled,
-       j.next_start,
-       js.last_run_status,
-       coalesce(js.total_runs, 0)                       AS total_runs,
+       CASE WHEN a.start_offset !~ '^-?[0-9]+$' THEN a.start_offset::interval END AS start_offset,
+       CASE WHEN a.end_offset !~ '^-?[0-9]+$' THEN a.end_offset::interval END     AS end_offset,
+       a.scheduled,
+       to_timestamp(j.next_start)                          AS next_start,
+       j.last_status                                       AS last_run_status,
+       coalesce(j.total_runs, 0)::bigint                   AS total_runs,
+       -- not shown by the console: stale ranges below the watermark
        (SELECT count(*) FROM _timescaledb_catalog.continuous_aggs_materialization_invalidation_log il
-         WHERE il.materialization_id = ca.mat_hypertable_id) AS pending_invalidations
-  FROM _timescaledb_catalog.continuous_agg ca
-  JOIN _timescaledb_catalog.hypertable rh ON rh.id = ca.raw_hypertable_id
-  CROSS JOIN LATERAL (
-        -- never materialized: the watermark is the minimum of the time type
-        -- (timestamptz: 4714-11-24 BC = -210866803200000000 us; INT64 min on
-        -- older versions): shown as NULL
-        SELECT CASE WHEN wm <= -210866803200000000 THEN NULL
-                    ELSE _timescaledb_functions.to_timestamp(wm) END AS watermark
-          FROM (SELECT _timescaledb_functions.cagg_watermark(ca.mat_hypertable_id) AS wm) x) w
-  LEFT JOIN timescaledb_information.jobs j
-         ON j.proc_name = 'policy_refresh_continuous_aggregate'
-        AND (j.config ->> 'mat_hypertable_id')::int = ca.mat_hypertable_id
-  LEFT JOIN timescaledb_information.job_stats js ON js.job_id = j.job_id
- WHERE ca.user_view_schema = 'factory_telemetry';
+         WHERE il.materialization_id = a.mat_id)           AS pending_invalidations,
+       a.bucket::text                                      AS bucket,
+       justify_hours(a.promised_lag_s * interval '1 second') AS promised_lag,
+       a.retention_cuts_window,
+       to_timestamp(a.raw_newest_start)                    AS raw_newest_chunk_start
+  FROM (
+/*@query caggs@*/
+       ) a
+  LEFT JOIN (
+/*@query jobs@*/
+       ) j ON j.id = a.job_id
+ WHERE a.schema = 'factory_telemetry';
 COMMENT ON VIEW factory_telemetry.v_continuous_aggregate_status IS
-    'per continuous aggregate: watermark (NULL = never materialized), lag, refresh policy and its offsets';
+    'per continuous aggregate: watermark (NULL = never materialized), lag, refresh policy and its offsets (the console''s caggs and jobs queries)';
 
 CREATE OR REPLACE VIEW factory_telemetry.v_realtime_production_dashboard AS
 SELECT l.line_id,

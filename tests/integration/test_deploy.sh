@@ -106,6 +106,36 @@ run "$BIN" deploy --env production --yes "$DB"
 [ "$RC" -eq 0 ] && [ "$(grep -c ' ... ok (' "$T/out")" -eq 8 ] && grep -q 'environment production' "$T/out"
 verdict $? "deploy again (production --yes): idempotent, 8 steps ok"
 
+# One definition per fact: both deployers build the same views from the
+# console's queries. sql/deploy.sh over what tsdbtop deploy built changes no
+# view definition.
+VIEWDEFS="SELECT md5(string_agg(c.relname || ':' || pg_get_viewdef(c.oid), '|' ORDER BY c.relname))
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = 'factory_telemetry' AND c.relkind = 'v'"
+vd1=$(q "$VIEWDEFS")
+run sh sql/deploy.sh "$DB" --from-step 7
+vd2=$(q "$VIEWDEFS")
+[ "$RC" -eq 0 ] && [ -n "$vd1" ] && [ "$vd1" = "$vd2" ] &&
+  [ "$(q "SELECT count(*) FROM pg_views WHERE schemaname = 'factory_telemetry' AND definition LIKE '%compression_chunk_size%'
+                                                          AND viewname = 'v_compression_statistics'")" = 1 ]
+verdict $? "tsdbtop deploy and sql/deploy.sh build the same views (the console's queries inside)"
+
+# A step naming a console query that this server's console does not have
+# fails before it runs, in both deployers; nothing of the step is left.
+cp -r sql "$T/sqlq"
+printf '\nCREATE VIEW factory_telemetry.v_probe AS SELECT * FROM (\n/*@query no_such_query@*/\n) q;\n' \
+  >>"$T/sqlq/deploy/06_monitoring_views.sql"
+TSDBTOP_SQL_DIR=$T/sqlq run "$BIN" deploy --from-step 7 "$DB"
+[ "$RC" -eq 1 ] && grep -q '^step 7/8 monitoring_views ... FAILED$' "$T/out" &&
+  grep -q "failed before it ran: it uses the console query 'no_such_query'" "$T/err" &&
+  grep -q -- '--from-step 7$' "$T/err" && [ "$(q "SELECT to_regclass('factory_telemetry.v_probe') IS NULL")" = t ]
+verdict $? "tsdbtop deploy: a step naming a console query that does not exist fails before it runs"
+TSDB_SQL_DIR=$T/sqlq run sh sql/deploy.sh "$DB" --from-step 7
+[ "$RC" -eq 1 ] && grep -q '^step 7/8 monitoring_views ... FAILED$' "$T/out" &&
+  grep -q "console query 'no_such_query'" "$T/err" && [ "$(q "SELECT to_regclass('factory_telemetry.v_probe') IS NULL")" = t ] &&
+  [ "$(q "$VIEWDEFS")" = "$vd1" ]
+verdict $? "sql/deploy.sh: the same step fails the same way; the views are unchanged"
+
 # A policy changed at run time is left alone and the step's WARNING is shown.
 q "SELECT alter_job(job_id, config => jsonb_set(config, '{drop_after}', '\"100 days\"')) FROM timescaledb_information.jobs
    WHERE proc_name = 'policy_retention' AND hypertable_schema = 'factory_telemetry' AND hypertable_name = 'metric_hist'" >/dev/null

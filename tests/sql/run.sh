@@ -46,6 +46,24 @@ t_raises() {
   fi
 }
 
+# t_console_figures NAME: every figure the MS5.0 views share with the console
+# equals the console query's figure, row by row (tests/sql/console_figures.sql,
+# rendered with the console queries picked for this server, as deploy does).
+FIGURES_EXPECTED="v_chunk_statistics 0 7
+v_chunks 0 7
+v_compression_jobs 0 7
+v_compression_statistics 0 7
+v_continuous_aggregate_status 0 8
+v_data_age_distribution 0 7
+v_retention_policies 0 7"
+t_console_figures() {
+  ver=$(q -c "SELECT extversion FROM pg_extension WHERE extname = 'timescaledb'" 2>&1)
+  pgn=$(q -c "SHOW server_version_num" 2>&1)
+  if sh sql/deploy.sh --render tests/sql/console_figures.sql "$ver" "$pgn" >"$tmp/figures.sql" 2>"$tmp/err"; then
+    t_eq "$1: the views' figures equal the console queries' row by row (TimescaleDB $ver)" "$FIGURES_EXPECTED" "$(cat "$tmp/figures.sql")"
+  else notok "$1: the views' figures equal the console queries' row by row" "$(cat "$tmp/err")"; fi
+}
+
 # fingerprint of everything deploy declares (for "deploy twice changes nothing")
 FP_SQL="SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (
   SELECT format('ht %s %s', hypertable_name, compression_enabled) x FROM timescaledb_information.hypertables
@@ -342,6 +360,13 @@ t_true "views on DB1 return sane rows" \
     AND (SELECT count(*) FROM factory_telemetry.v_continuous_aggregate_status) = 8
     AND (SELECT count(*) = 0 FROM factory_telemetry.v_realtime_production_dashboard)"
 
+t_console_figures "DB1 (small fixture, 5 compressed chunks)"
+
+out=$(sh sql/deploy.sh --render sql/deploy/06_monitoring_views.sql 2.13.0 2>&1); rc=$?
+if [ $rc -ne 0 ] && printf '%s' "$out" | grep -q "console query 'compression', and the console has none for TimescaleDB 2.13.0"; then
+  ok "step 7 needs the console's queries: refused for a TimescaleDB without them (2.13), saying which"
+else notok "step 7 needs the console's queries: refused for a TimescaleDB without them (2.13), saying which" "rc=$rc" "$out"; fi
+
 # ====================================================================== DB2
 if ! tsdb_start memory; then notok "start embedded database (DB2)"; exit 1; fi
 DB=$TSDB_CONNINFO
@@ -399,6 +424,7 @@ t_true "demo: dashboard shows 3 lines, line 2 down, active faults" \
    FROM factory_telemetry.v_realtime_production_dashboard"
 t_true "demo: data age distribution spans current to 90-365 days" \
 "SELECT count(DISTINCT age_band) >= 5 AND bool_or(age_band = '90-365 days') FROM factory_telemetry.v_data_age_distribution"
+t_console_figures "demo"
 n1=$(q -c "SELECT count(*) FROM factory_telemetry.metric_hist")
 out=$(sh sql/demo/load.sh "$DB" "$DEMO_SCALE" 2>&1); rc=$?
 n2=$(q -c "SELECT count(*) FROM factory_telemetry.metric_hist")

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "tsdbtop/deploy.h"
+#include "tsdbtop/queries.h"
+#include "tsdbtop/server.h"
 
 static void test_split_basic(void **state)
 {
@@ -117,6 +119,150 @@ static void test_real_steps(void **state)
 	unsetenv("TSDBTOP_SQL_DIR");
 }
 
+/* ---- one definition per fact: the views over the console's queries ---- */
+
+static char *slurp_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 1 << 16, len = 0;
+	char *b = malloc(cap);
+	size_t r;
+	while (b && (r = fread(b + len, 1, cap - len - 1, f)) > 0) {
+		len += r;
+		if (cap - len < 4096) {
+			char *nb = realloc(b, cap * 2);
+			if (!nb) {
+				free(b);
+				b = NULL;
+				break;
+			}
+			b = nb;
+			cap *= 2;
+		}
+	}
+	fclose(f);
+	if (b)
+		b[len] = '\0';
+	return b;
+}
+
+static void test_render_markers(void **state)
+{
+	(void)state;
+	char err[300] = "";
+	const char *jobs = query_pick("jobs", 170005, 22300);
+	assert_non_null(jobs);
+	char *out = deploy_render("SELECT 1\n  FROM (\n  \t/*@query jobs@*/ \n) j;\n-- /*@query jobs@*/\n"
+				  "SELECT (/*@query jobs@*/)", 170005, 22300, "2.23.0", err, sizeof err);
+	assert_non_null(out);
+	/* the marker line became the query text; markers that share their line stay */
+	size_t jl = strlen(jobs);
+	assert_memory_equal(out, "SELECT 1\n  FROM (\n", 18);
+	assert_memory_equal(out + 18, jobs, jl);
+	assert_string_equal(out + 18 + jl, ") j;\n-- /*@query jobs@*/\nSELECT (/*@query jobs@*/)\n");
+	free(out);
+	assert_true(deploy_has_marker("x\n /*@query chunks@*/\n"));
+	assert_false(deploy_has_marker("x /*@query chunks@*/\n/*@query Chunks@*/\n/*@query @*/\n"));
+	/* no compression query before 2.14; an unknown name; no TimescaleDB */
+	assert_null(deploy_render("/*@query compression@*/\n", 170005, 21300, "2.13.1", err, sizeof err));
+	assert_non_null(strstr(err, "'compression'"));
+	assert_non_null(strstr(err, "TimescaleDB 2.13.1"));
+	assert_null(deploy_render("/*@query no_such@*/\n", 170005, 22300, "2.23.0", err, sizeof err));
+	assert_null(deploy_render("/*@query caggs@*/\n", 170005, 0, "", err, sizeof err));
+	assert_non_null(strstr(err, "(not installed)"));
+}
+
+/* Both deployers render step 7 alike for every TimescaleDB version: the C
+ * one from the queries embedded in the binary (query_pick), sql/deploy.sh
+ * from sql/queries/ with sh and awk. */
+static void test_render_same_as_deploy_sh(void **state)
+{
+	(void)state;
+	static const char *const versions[] = { "2.13.2", "2.14.0", "2.20.3", "2.23.0-dev", "2.26.0", "2.29.1", "" };
+	const char *step = "sql/deploy/06_monitoring_views.sql";
+	char *tmpl = slurp_file(step);
+	assert_non_null(tmpl);
+	assert_true(deploy_has_marker(tmpl));
+	for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++) {
+		char err[300] = "", cmd[512];
+		char *c = deploy_render(tmpl, 170005, server_parse_ts_version(versions[i]), versions[i], err, sizeof err);
+		snprintf(cmd, sizeof cmd, "sh sql/deploy.sh --render %s '%s' 170005 2>/dev/null", step, versions[i]);
+		FILE *p = popen(cmd, "r");
+		assert_non_null(p);
+		size_t cap = 1 << 20, len = 0, r;
+		char *sh = malloc(cap);
+		assert_non_null(sh);
+		while ((r = fread(sh + len, 1, cap - len - 1, p)) > 0)
+			len += r;
+		sh[len] = '\0';
+		int st = pclose(p);
+		if (c) {
+			if (st != 0 || strcmp(c, sh) != 0)
+				fail_msg("TimescaleDB %s: deploy.sh (exit %d, %zu bytes) and tsdbtop deploy (%zu bytes)"
+					 " render step 7 differently", versions[i], st, len, strlen(c));
+		} else if (st == 0) {
+			fail_msg("TimescaleDB %s: tsdbtop deploy refuses (%s), deploy.sh renders", versions[i], err);
+		}
+		free(c);
+		free(sh);
+	}
+	free(tmpl);
+}
+
+/* The views that show what the console shows have no SQL of their own for
+ * those facts: no catalog or information view is read outside the markers,
+ * and the rendered statement holds the console queries' text verbatim. */
+static void test_views_are_console_queries(void **state)
+{
+	(void)state;
+	static const struct { const char *view; const char *queries[4]; } shared[] = {
+		{ "v_chunk_statistics", { "chunks" } },
+		{ "v_compression_statistics", { "compression" } },
+		{ "v_compression_jobs", { "compression", "jobs" } },
+		{ "v_retention_policies", { "retention", "jobs", "chunks" } },
+		{ "v_continuous_aggregate_status", { "caggs", "jobs" } },
+	};
+	static const char *const own_sql[] = {
+		"timescaledb_information", "_timescaledb_catalog.chunk", "_timescaledb_catalog.hypertable",
+		"_timescaledb_catalog.dimension", "compression_chunk_size", "compression_settings",
+		"continuous_agg ", "continuous_aggs_watermark", "cagg_watermark", "bgw_job", "relpages",
+		"factory_telemetry.v_",
+	};
+	char *tmpl = slurp_file("sql/deploy/06_monitoring_views.sql");
+	assert_non_null(tmpl);
+	struct sql_stmt *v;
+	int bad = 0, n = sql_split(tmpl, &v, &bad);
+	assert_true(n > 0);
+	for (size_t s = 0; s < sizeof shared / sizeof shared[0]; s++) {
+		char head[128];
+		snprintf(head, sizeof head, "CREATE OR REPLACE VIEW factory_telemetry.%s AS", shared[s].view);
+		int k = 0;
+		while (k < n && strncmp(v[k].text, head, strlen(head)) != 0)
+			k++;
+		if (k == n)
+			fail_msg("%s: no CREATE OR REPLACE VIEW in step 7", shared[s].view);
+		/* the part after the view name: its own SQL */
+		const char *body = v[k].text + strlen(head);
+		for (size_t f = 0; f < sizeof own_sql / sizeof own_sql[0]; f++)
+			if (strstr(body, own_sql[f]))
+				fail_msg("%s reads %s itself instead of through a console query", shared[s].view, own_sql[f]);
+		char err[300];
+		char *r = deploy_render(v[k].text, 170005, 22300, "2.23.0", err, sizeof err);
+		assert_non_null(r);
+		for (int q = 0; q < 4 && shared[s].queries[q]; q++) {
+			const char *sql = query_pick(shared[s].queries[q], 170005, 22300);
+			assert_non_null(sql);
+			if (!strstr(r, sql))
+				fail_msg("%s does not hold the console query %s", shared[s].view, shared[s].queries[q]);
+		}
+		free(r);
+	}
+	sql_stmts_free(v, n);
+	free(tmpl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -125,6 +271,9 @@ int main(void)
 		cmocka_unit_test(test_split_unterminated),
 		cmocka_unit_test(test_step_names),
 		cmocka_unit_test(test_real_steps),
+		cmocka_unit_test(test_render_markers),
+		cmocka_unit_test(test_render_same_as_deploy_sh),
+		cmocka_unit_test(test_views_are_console_queries),
 	};
 	return cmocka_run_group_tests_name("deploy", tests, NULL, NULL);
 }

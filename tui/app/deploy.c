@@ -17,6 +17,7 @@
 
 #include "tsdbtop/cli.h"
 #include "tsdbtop/headless.h"
+#include "tsdbtop/queries.h"
 #include "tsdbtop/sanitize.h"
 #include "tsdbtop/server.h"
 
@@ -311,6 +312,104 @@ static char *slurp(const char *path)
 	return buf;
 }
 
+/* ---- console queries in step files ----------------------------------- */
+
+/* Name of the marker line [p, end), or 0 when the line is not one: blanks,
+ * slash-star "@query NAME@" star-slash, blanks (sql/deploy.sh's MARKER). */
+static size_t marker_name(const char *p, const char *end, const char **name)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	static const char open[] = "/*@query ";
+	if ((size_t)(end - p) < sizeof open - 1 || memcmp(p, open, sizeof open - 1) != 0)
+		return 0;
+	p += sizeof open - 1;
+	const char *n = p;
+	while (p < end && ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+		p++;
+	size_t len = (size_t)(p - n);
+	if (len == 0 || end - p < 3 || memcmp(p, "@*/", 3) != 0)
+		return 0;
+	p += 3;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p != end)
+		return 0;
+	*name = n;
+	return len;
+}
+
+bool deploy_has_marker(const char *text)
+{
+	for (const char *p = text; *p;) {
+		const char *e = strchr(p, '\n'), *name;
+		if (!e)
+			e = p + strlen(p);
+		if (marker_name(p, e, &name))
+			return true;
+		p = *e ? e + 1 : e;
+	}
+	return false;
+}
+
+struct buf {
+	char *s;
+	size_t len, cap;
+};
+
+static int buf_add(struct buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t nc = b->cap ? b->cap : 4096;
+		while (nc < b->len + n + 1)
+			nc *= 2;
+		char *ns = realloc(b->s, nc);
+		if (!ns)
+			return -1;
+		b->s = ns;
+		b->cap = nc;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+	return 0;
+}
+
+char *deploy_render(const char *text, int pg_version_num, int ts_version_num, const char *ts_version,
+		    char *err, size_t errn)
+{
+	struct buf b = { 0 };
+	if (buf_add(&b, "", 0) != 0)
+		goto oom;
+	for (const char *p = text; *p;) {
+		const char *e = strchr(p, '\n'), *name;
+		if (!e)
+			e = p + strlen(p);
+		size_t nl = marker_name(p, e, &name);
+		if (nl) {
+			char q[64];
+			snprintf(q, sizeof q, "%.*s", (int)(nl < sizeof q ? nl : sizeof q - 1), name);
+			const char *sql = query_pick(q, pg_version_num, ts_version_num);
+			if (!sql) {
+				snprintf(err, errn, "it uses the console query '%s', and the console has none for"
+					 " TimescaleDB %s", q, ts_version && *ts_version ? ts_version : "(not installed)");
+				free(b.s);
+				return NULL;
+			}
+			if (buf_add(&b, sql, strlen(sql)) != 0)
+				goto oom;
+		} else if (buf_add(&b, p, (size_t)(e - p)) != 0 || buf_add(&b, "\n", 1) != 0) {
+			goto oom;
+		}
+		p = *e ? e + 1 : e;
+	}
+	return b.s;
+oom:
+	free(b.s);
+	snprintf(err, errn, "out of memory");
+	return NULL;
+}
+
 /* ---- the command ----------------------------------------------------- */
 
 static const struct cli_opt deploy_opts[] = {
@@ -397,6 +496,24 @@ static double now_mono(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The server's versions as the console's query_pick() takes them, read when a
+ * step needs them (step 1 may have just created the extension). */
+static int server_versions(struct hl_session *h, double timeout, int *pg, int *ts, char *tsv, size_t tsvn,
+			   struct conn_error *e)
+{
+	PGresult *r = NULL;
+	if (hl_exec(h, "SELECT pg_catalog.current_setting('server_version_num')::int AS pg,"
+		    " (SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'timescaledb') AS ts",
+		    0, NULL, timeout, &r, e) != 0)
+		return -1;
+	const char *p = cell(r, "pg"), *t = cell(r, "ts");
+	*pg = p ? (int)strtol(p, NULL, 10) : 0;
+	snprintf(tsv, tsvn, "%s", t ? t : "");
+	*ts = server_parse_ts_version(tsv);
+	PQclear(r);
+	return 0;
 }
 
 /* Pre-flight: 0 ok, 1 refused (message printed). */
@@ -497,6 +614,34 @@ static int run_step(struct hl_session *h, const char *path, int i, int total, do
 	PGresult *r = NULL;
 	struct conn_error e;
 	int rc = 0, failed_at = -1;
+	/* Console queries named in the step: rendered per statement, so that
+	 * errors keep the step file's line numbers. */
+	bool templ = false;
+	for (int k = 0; k < n && !templ; k++)
+		templ = deploy_has_marker(st[k].text);
+	if (templ) {
+		int pg = 0, ts = 0;
+		char tsv[64], why[300] = "";
+		if (server_versions(h, timeout, &pg, &ts, tsv, sizeof tsv, &e) != 0)
+			sanitize_text(why, sizeof why, e.message);
+		for (int k = 0; !why[0] && k < n; k++) {
+			if (!deploy_has_marker(st[k].text))
+				continue;
+			char *out = deploy_render(st[k].text, pg, ts, tsv, why, sizeof why);
+			if (out) {
+				free(st[k].text);
+				st[k].text = out;
+			}
+		}
+		if (why[0]) {
+			printf("FAILED\n");
+			fprintf(stderr, "tsdbtop deploy: step %d/%d (%s) failed before it ran: %s; the database is as"
+					" before this step\n", i, total, path, why);
+			fprintf(stderr, "tsdbtop deploy: fix it and resume with: tsdbtop deploy --from-step %d\n", i);
+			sql_stmts_free(st, n);
+			return 1;
+		}
+	}
 	struct notices *nb = calloc(1, sizeof *nb);
 	if (nb)
 		hl_on_notice(h, collect_notice, nb);
