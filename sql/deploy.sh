@@ -65,15 +65,18 @@ pick_query() {
       if [ "$_v" = - ]; then _cand=$_fn; else _cand=$_fn.$_v; fi
       _rest=${_cand#"$1"}
       [ "$_rest" != "$_cand" ] || continue
-      case $_rest in
-        '') _have=0; _min=0 ;;
-        .ts*) _have=$2; _min=${_rest#.ts} ;;
-        .pg*) _have=$3; _min=${_rest#.pg} ;;
-        *) continue ;;
-      esac
-      case $_min in *[!0-9]*) continue ;; esac
-      _min=${_min:-0}
-      [ "$_have" -ge "$_min" ] || continue
+      # suffixes .tsNNNNN / .pgNNNNNN, chained for the generated variant of a
+      # versioned file (compression.ts21400.ts22600): every one met; the
+      # highest minimum ranks
+      _min=0; _ok=1
+      while [ -n "$_rest" ]; do
+        case $_rest in .ts[0-9]*) _have=$2 ;; .pg[0-9]*) _have=$3 ;; *) _ok=0; break ;; esac
+        _t=${_rest#.??}; _n=${_t%%.*}; _rest=${_t#"$_n"}
+        case $_n in *[!0-9]*) _ok=0; break ;; esac
+        [ "$_have" -ge "$_n" ] || { _ok=0; break; }
+        [ "$_n" -gt "$_min" ] && _min=$_n
+      done
+      [ "$_ok" = 1 ] || continue
       if [ "$_min" -gt "$_bestmin" ]; then _best=$_f; _bestv=$_v; _bestmin=$_min; fi
     done
   done

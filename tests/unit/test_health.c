@@ -183,6 +183,17 @@ static void test_query_pick(void **state)
 	assert_non_null(neu);
 	assert_non_null(strstr(old, "dropped"));
 	assert_null(strstr(neu, "NOT c.dropped"));
+	/* and for files that have a minimum version themselves: the generated
+	 * variant "compression.ts21400.ts22600" is picked on 2.26+ */
+	static const char *const versioned[] = { "compression", "caggs" };
+	for (size_t i = 0; i < sizeof versioned / sizeof versioned[0]; i++) {
+		const char *before = query_pick(versioned[i], 170000, 22500);
+		const char *after = query_pick(versioned[i], 170000, 22600);
+		assert_non_null(before);
+		assert_non_null(after);
+		assert_non_null(strstr(before, "dropped"));
+		assert_null(strstr(after, "NOT c.dropped"));
+	}
 	assert_null(query_pick("caggs", 170000, 21000));
 }
 

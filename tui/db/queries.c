@@ -1,6 +1,7 @@
 /* queries — lookup of the SQL embedded from sql/queries/. */
 #include "tsdbtop/queries.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,24 +15,31 @@ const char *query_get(const char *name)
 
 /* "base" -> 0; "base.ts21400" -> ts minimum; "base.pg150000" -> pg minimum.
  * Returns 1 when name is a variant of base and fills kind/min. */
-static int variant_of(const char *name, const char *base, char *kind, long *min)
+/* Is name base, or base with version suffixes (".ts21400", ".pg150000",
+ * chained as "compression.ts21400.ts22600" for the generated variant of a
+ * versioned file), every one met by the server? *rank = the highest
+ * minimum (0 for the bare base). */
+static int variant_fits(const char *name, const char *base, int pg, int ts, long *rank)
 {
 	size_t bl = strlen(base);
 	if (strncmp(name, base, bl) != 0)
 		return 0;
-	if (name[bl] == '\0') {
-		*kind = 0;
-		*min = 0;
-		return 1;
+	*rank = 0;
+	for (const char *p = name + bl; *p; ) {
+		if (p[0] != '.' || !(strncmp(p + 1, "ts", 2) == 0 || strncmp(p + 1, "pg", 2) == 0) ||
+		    !isdigit((unsigned char)p[3]))
+			return 0;
+		char *end;
+		long min = strtol(p + 3, &end, 10);
+		if (*end != '\0' && *end != '.')
+			return 0;
+		if ((p[1] == 't' ? ts : pg) < min)
+			return 0;
+		if (min > *rank)
+			*rank = min;
+		p = end;
 	}
-	if (name[bl] != '.' || !(name[bl + 1] == 't' || name[bl + 1] == 'p'))
-		return 0;
-	if (strncmp(name + bl + 1, "ts", 2) != 0 && strncmp(name + bl + 1, "pg", 2) != 0)
-		return 0;
-	char *end;
-	*kind = name[bl + 1];
-	*min = strtol(name + bl + 3, &end, 10);
-	return *end == '\0';
+	return 1;
 }
 
 const char *query_pick(const char *base, int pg_version_num, int ts_version_num)
@@ -39,12 +47,8 @@ const char *query_pick(const char *base, int pg_version_num, int ts_version_num)
 	const char *best = NULL;
 	long best_min = -1;
 	for (const struct query_text *q = query_texts; q->name; q++) {
-		char kind;
 		long min;
-		if (!variant_of(q->name, base, &kind, &min))
-			continue;
-		long have = kind == 't' ? ts_version_num : pg_version_num;
-		if (kind && have < min)
+		if (!variant_fits(q->name, base, pg_version_num, ts_version_num, &min))
 			continue;
 		if (min > best_min) {
 			best = q->sql;
