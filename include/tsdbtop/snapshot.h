@@ -166,6 +166,11 @@ struct snapshot {
 /* Grow a ROWS() array by one zeroed element; returns it or NULL. */
 void *snapshot_row_add(void *rows, int elem_size);
 #define SNAP_ADD(rows) ((__typeof__((rows).v))snapshot_row_add(&(rows), (int)sizeof *(rows).v))
+/* Size a ROWS() array for n rows before adding them: exactly n (no
+ * doubling slack, no chain of freed smaller arrays left in the heap);
+ * an array much larger than needed is shrunk. Keeps the rows. 0 or -1. */
+int snapshot_row_reserve(void *rows, int n, int elem_size);
+#define SNAP_RESERVE(rows, n) snapshot_row_reserve(&(rows), (n), (int)sizeof *(rows).v)
 void snapshot_clear_rows(void *rows);
 void snapshot_free(struct snapshot *s);
 const char *health_name(enum health h);

@@ -4,7 +4,9 @@
 -- now() - compress_after (show_chunks(older_than) semantics) that are not
 -- compressed, or are partially compressed. Integer time: computed against
 -- the hypertable's integer_now function only when the console can call it
--- (not here), so backlog is NULL there.
+-- (not here), so backlog is NULL there. Only the chunks past the cut are
+-- joined to their ranges (an index range scan per hypertable), not all of
+-- them: 0.04 s -> 0.02 s at 10,000 chunks.
 WITH dim AS (
   SELECT DISTINCT ON (d.hypertable_id) d.hypertable_id, d.id AS dim_id, d.column_type
   FROM _timescaledb_catalog.dimension d
@@ -27,15 +29,22 @@ WITH dim AS (
   JOIN dim ON dim.hypertable_id = h.id
   LEFT JOIN pol ON pol.hypertable_schema = h.schema_name AND pol.hypertable_name = h.table_name
   WHERE h.compression_state = 1
-), ch AS (
-  SELECT c.hypertable_id, c.status, s.range_start, s.range_end,
-         ht.time_based AND ht.after_iv IS NOT NULL
-           AND (c.status & 1 = 0 OR c.status & 8 = 8)
-           AND s.range_end <= extract(epoch FROM now() - ht.after_iv) * 1000000 AS in_backlog
-  FROM _timescaledb_catalog.chunk c
-  JOIN ht ON ht.id = c.hypertable_id
-  JOIN _timescaledb_catalog.chunk_constraint cc ON cc.chunk_id = c.id
-  JOIN _timescaledb_catalog.dimension_slice s ON s.id = cc.dimension_slice_id AND s.dimension_id = ht.dim_id
+), cut AS MATERIALIZED (   -- the cut in catalog units (microseconds, bigint), once per hypertable
+  SELECT ht.id, ht.dim_id,
+         CASE WHEN x.cut >= 9223372036854775807 THEN '9223372036854775807'::bigint
+              WHEN x.cut <= -9223372036854775808 THEN '-9223372036854775808'::bigint
+              ELSE floor(x.cut)::bigint END AS cut
+  FROM ht, LATERAL (SELECT extract(epoch FROM now() - ht.after_iv) * 1000000 AS cut) x
+  WHERE ht.time_based AND ht.after_iv IS NOT NULL
+), old AS (                 -- chunks whose range ends at or before the cut: few of them
+  SELECT c.hypertable_id, c.status, s.range_end
+  FROM cut
+  JOIN _timescaledb_catalog.dimension_slice s
+    ON s.dimension_id = cut.dim_id
+   AND s.range_start < cut.cut             -- implied (start < end); lets the index stop early
+   AND s.range_end <= cut.cut
+  JOIN _timescaledb_catalog.chunk_constraint cc ON cc.dimension_slice_id = s.id
+  JOIN _timescaledb_catalog.chunk c ON c.id = cc.chunk_id AND c.hypertable_id = cut.id
   WHERE NOT c.dropped                      -- until ts22600
 ), sz AS (
   SELECT c.hypertable_id,
@@ -46,12 +55,18 @@ WITH dim AS (
   JOIN _timescaledb_catalog.chunk c ON c.id = s.chunk_id
   WHERE NOT c.dropped                      -- until ts22600
   GROUP BY c.hypertable_id
-), agg AS (                 -- one pass over the chunks, grouped
-  SELECT hypertable_id,
-         count(*) FILTER (WHERE in_backlog) AS backlog,
-         min(range_end) FILTER (WHERE in_backlog) AS oldest_backlog_end,
-         count(*) FILTER (WHERE status & 1 = 1) AS compressed_chunks
-  FROM ch GROUP BY hypertable_id
+), agg AS (                 -- the backlog: old chunks not compressed, or partially
+  SELECT hypertable_id, count(*) AS backlog, min(range_end) AS oldest_backlog_end
+  FROM old
+  WHERE status & 1 = 0 OR status & 8 = 8
+  GROUP BY hypertable_id
+), cnt AS (                 -- from the chunk rows alone: no range needed
+  SELECT c.hypertable_id, count(*) AS compressed_chunks
+  FROM _timescaledb_catalog.chunk c
+  JOIN ht ON ht.id = c.hypertable_id
+  WHERE c.status & 1 = 1
+    AND NOT c.dropped                      -- until ts22600
+  GROUP BY c.hypertable_id
 )
 SELECT ht.id, ht.schema_name, ht.table_name,
        array_to_string(cs.segmentby, ', ') AS segmentby,
@@ -63,10 +78,11 @@ SELECT ht.id, ht.schema_name, ht.table_name,
        extract(epoch FROM ht.after_iv) AS compress_after_s,
        CASE WHEN ht.time_based AND ht.after_iv IS NOT NULL THEN coalesce(agg.backlog, 0) END AS backlog,
        extract(epoch FROM now() - ht.after_iv) - agg.oldest_backlog_end / 1000000.0 AS backlog_behind_s,
-       coalesce(agg.compressed_chunks, 0) AS compressed_chunks,
+       coalesce(cnt.compressed_chunks, 0) AS compressed_chunks,
        sz.before_bytes, sz.after_bytes, sz.rows_before, sz.rows_after
 FROM ht
 LEFT JOIN agg ON agg.hypertable_id = ht.id
+LEFT JOIN cnt ON cnt.hypertable_id = ht.id
 LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = ht.schema_name
 LEFT JOIN pg_catalog.pg_class hc ON hc.relnamespace = n.oid AND hc.relname = ht.table_name
 LEFT JOIN _timescaledb_catalog.compression_settings cs ON cs.relid = hc.oid

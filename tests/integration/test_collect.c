@@ -128,6 +128,66 @@ static void test_chunks_match_show_chunks(void **state)
 	}
 }
 
+/* The size estimate: relpages (heap + TOAST + the heap's indexes) of the
+ * chunks show_chunks lists that are not compressed, plus the compressed
+ * bytes hypertable_compression_stats reports. */
+static void test_chunks_est_bytes_match(void **state)
+{
+	(void)state;
+	int checked = 0;
+	for (int i = 0; i < snap.hts.n; i++) {
+		const struct ht_row *h = &snap.hts.v[i];
+		char q[300];
+		qualified(q, sizeof q, h->schema, h->name);
+		double want = q1("SELECT coalesce(sum(cl.relpages + coalesce(t.relpages, 0)"
+				 "   + coalesce((SELECT sum(ic.relpages) FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid"
+				 "                WHERE i.indrelid = cl.oid), 0)), 0) * current_setting('block_size')::bigint"
+				 " + coalesce((SELECT after_compression_total_bytes FROM hypertable_compression_stats($1::regclass)), 0)"
+				 " FROM show_chunks($1::regclass) s"
+				 " JOIN timescaledb_information.chunks ch"
+				 "   ON format('%I.%I', ch.chunk_schema, ch.chunk_name)::regclass = s AND NOT ch.is_compressed"
+				 " JOIN pg_class cl ON cl.oid = s"
+				 " LEFT JOIN pg_class t ON t.oid = cl.reltoastrelid", q, NULL);
+		assert_float_equal(h->est_bytes, want, 0.5);
+		checked += h->chunks > 0;
+	}
+	assert_true(checked >= 3);
+}
+
+/* The Cache pane's rows come with the chunks query: one per hypertable
+ * with chunks, counters equal to pg_statio_all_tables summed over its
+ * chunks and their compressed chunks (TOAST = TOAST heap + TOAST index). */
+static void test_cache_rows_match_statio(void **state)
+{
+	(void)state;
+	int with_chunks = 0;
+	for (int i = 0; i < snap.hts.n; i++)
+		with_chunks += snap.hts.v[i].chunks > 0;
+	assert_int_equal(snap.caches.n, with_chunks);
+	for (int i = 0; i < snap.caches.n; i++) {
+		const struct cache_row *c = &snap.caches.v[i];
+		const struct ht_row *h = find_ht(c->schema, c->name);
+		assert_non_null(h);
+		assert_true(h->chunks > 0);
+		char q[300];
+		qualified(q, sizeof q, c->schema, c->name);
+		static const char *const rels =
+			"WITH rel AS (SELECT s AS r FROM show_chunks($1::regclass) s"
+			" UNION ALL SELECT format('%I.%I', z.schema_name, z.table_name)::regclass"
+			"  FROM show_chunks($1::regclass) s"
+			"  JOIN _timescaledb_catalog.chunk c ON format('%I.%I', c.schema_name, c.table_name)::regclass = s"
+			"  JOIN _timescaledb_catalog.chunk z ON z.id = c.compressed_chunk_id) ";
+		char sql[1024];
+		snprintf(sql, sizeof sql, "%s SELECT coalesce(sum(heap_blks_hit), 0) FROM rel JOIN pg_statio_all_tables st ON st.relid = rel.r", rels);
+		assert_float_equal(c->heap_hit, q1(sql, q, NULL), 0.5);
+		snprintf(sql, sizeof sql, "%s SELECT coalesce(sum(idx_blks_read), 0) FROM rel JOIN pg_statio_all_tables st ON st.relid = rel.r", rels);
+		assert_float_equal(c->idx_read, q1(sql, q, NULL), 0.5);
+		snprintf(sql, sizeof sql, "%s SELECT coalesce(sum(coalesce(toast_blks_hit, 0) + coalesce(tidx_blks_hit, 0)), 0)"
+			 " FROM rel JOIN pg_statio_all_tables st ON st.relid = rel.r", rels);
+		assert_float_equal(c->toast_hit, q1(sql, q, NULL), 0.5);
+	}
+}
+
 /* Before/after bytes equal hypertable_compression_stats. */
 static void test_compression_bytes_match(void **state)
 {
@@ -278,6 +338,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_probe_embedded),
 		cmocka_unit_test(test_chunks_match_show_chunks),
+		cmocka_unit_test(test_chunks_est_bytes_match),
+		cmocka_unit_test(test_cache_rows_match_statio),
 		cmocka_unit_test(test_compression_bytes_match),
 		cmocka_unit_test(test_compression_backlog_matches),
 		cmocka_unit_test(test_retention_matches),

@@ -26,6 +26,21 @@ void *snapshot_row_add(void *rows, int elem_size)
 	return e;
 }
 
+int snapshot_row_reserve(void *rows, int n, int elem_size)
+{
+	struct rows_any *r = rows;
+	if (n < r->n)
+		n = r->n;
+	if (n <= 0 || (n <= r->cap && r->cap <= 2 * n + 16))
+		return 0;
+	void *v = realloc(r->v, (size_t)n * (size_t)elem_size);
+	if (!v)
+		return -1;
+	r->v = v;
+	r->cap = n;
+	return 0;
+}
+
 void snapshot_clear_rows(void *rows)
 {
 	((struct rows_any *)rows)->n = 0;

@@ -71,10 +71,10 @@ static double usec_to_s(const PGresult *r, int i, const char *col)
 	return isnan(v) ? NAN : v / 1e6;
 }
 
-static void parse_chunks(const struct pg_result *cres, struct snapshot *s)
+static void parse_hts(const PGresult *r, struct snapshot *s)
 {
-	const PGresult *r = cres;
 	snapshot_clear_rows(&s->hts);
+	SNAP_RESERVE(s->hts, PQntuples(r));
 	for (int i = 0; i < PQntuples(r); i++) {
 		struct ht_row *h = SNAP_ADD(s->hts);
 		if (!h)
@@ -109,6 +109,7 @@ static void parse_compression(const struct pg_result *cres, struct snapshot *s)
 {
 	const PGresult *r = cres;
 	snapshot_clear_rows(&s->comps);
+	SNAP_RESERVE(s->comps, PQntuples(r));
 	for (int i = 0; i < PQntuples(r); i++) {
 		struct comp_row *c = SNAP_ADD(s->comps);
 		if (!c)
@@ -134,6 +135,7 @@ static void parse_jobs(const struct pg_result *cres, struct snapshot *s)
 {
 	const PGresult *r = cres;
 	snapshot_clear_rows(&s->jobs);
+	SNAP_RESERVE(s->jobs, PQntuples(r));
 	for (int i = 0; i < PQntuples(r); i++) {
 		struct job_row *j = SNAP_ADD(s->jobs);
 		if (!j)
@@ -167,6 +169,7 @@ static void parse_retention(const struct pg_result *cres, struct snapshot *s)
 {
 	const PGresult *r = cres;
 	snapshot_clear_rows(&s->rets);
+	SNAP_RESERVE(s->rets, PQntuples(r));
 	for (int i = 0; i < PQntuples(r); i++) {
 		struct ret_row *t = SNAP_ADD(s->rets);
 		if (!t)
@@ -189,6 +192,7 @@ static void parse_caggs(const struct pg_result *cres, struct snapshot *s)
 {
 	const PGresult *r = cres;
 	snapshot_clear_rows(&s->caggs);
+	SNAP_RESERVE(s->caggs, PQntuples(r));
 	for (int i = 0; i < PQntuples(r); i++) {
 		struct cagg_row *c = SNAP_ADD(s->caggs);
 		if (!c)
@@ -230,16 +234,24 @@ static void parse_cache(const struct pg_result *cres, struct snapshot *s)
 	c->numbackends = (long)pgres_ll(r, 0, "numbackends", 0);
 }
 
-static void parse_cache_hts(const struct pg_result *cres, struct snapshot *s)
+/* The Cache pane's per-hypertable counters come with the chunks query (one
+ * pass over the chunk relations serves both): a row for every hypertable
+ * with at least one chunk relation. */
+static void parse_cache_hts(const PGresult *r, struct snapshot *s)
 {
-	const PGresult *r = cres;
 	snapshot_clear_rows(&s->caches);
+	int n = 0;
+	for (int i = 0; i < PQntuples(r); i++)
+		n += pgres_ll(r, i, "rels", 0) > 0;
+	SNAP_RESERVE(s->caches, n);
 	for (int i = 0; i < PQntuples(r); i++) {
+		if (pgres_ll(r, i, "rels", 0) <= 0)
+			continue;
 		struct cache_row *c = SNAP_ADD(s->caches);
 		if (!c)
 			return;
-		pgres_copy(c->schema, sizeof c->schema, r, i, "schema");
-		pgres_copy(c->name, sizeof c->name, r, i, "name");
+		pgres_copy(c->schema, sizeof c->schema, r, i, "schema_name");
+		pgres_copy(c->name, sizeof c->name, r, i, "table_name");
 		c->heap_hit = pgres_double(r, i, "heap_hit", 0);
 		c->heap_read = pgres_double(r, i, "heap_read", 0);
 		c->idx_hit = pgres_double(r, i, "idx_hit", 0);
@@ -249,6 +261,12 @@ static void parse_cache_hts(const struct pg_result *cres, struct snapshot *s)
 		c->ratio = ratio(c->heap_hit + c->idx_hit + c->toast_hit,
 				 c->heap_read + c->idx_read + c->toast_read);
 	}
+}
+
+static void parse_chunks(const struct pg_result *cres, struct snapshot *s)
+{
+	parse_hts(cres, s);
+	parse_cache_hts(cres, s);
 }
 
 /* ---- the table ---------------------------------------------------------- */
@@ -271,6 +289,5 @@ const struct collector collectors[] = {
 	{ "retention", avail_jobs, parse_retention, m_ret },
 	{ "caggs", avail_caggs, parse_caggs, m_cagg },
 	{ "cache", avail_always, parse_cache, m_cache },
-	{ "cache_hypertables", need_ts, parse_cache_hts, m_none },
 };
 const int collector_count = (int)(sizeof collectors / sizeof collectors[0]);
