@@ -90,6 +90,14 @@ int conn_query(struct conn *c, const char *sql, int nparams,
 	       const char *const *params, double timeout,
 	       conn_result_fn cb, void *ud);
 
+/* Queue a query without parameters that is sent again and again (a poll):
+ * prepared once per session and then executed by name, so the server
+ * parses and plans it once, not on every poll. Falls back to conn_query's
+ * unnamed statement when the prepared one goes missing (DISCARD ALL, a
+ * pooler between sessions). Same contract as conn_query otherwise. */
+int conn_query_reuse(struct conn *c, const char *sql, double timeout,
+		     conn_result_fn cb, void *ud);
+
 /* Ask the server to cancel the statement in flight (never blocks the loop). */
 void conn_cancel(struct conn *c);
 

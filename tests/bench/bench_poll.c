@@ -19,17 +19,26 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static long rss_kb(void)
+/* One "Key: N kB" line of /proc/self/status (VmRSS, RssAnon, RssFile). */
+static long status_kb(const char *key)
 {
 	FILE *f = fopen("/proc/self/status", "r");
 	char line[256];
 	long kb = -1;
+	size_t n = strlen(key);
 	while (f && fgets(line, sizeof line, f))
-		if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
+		if (strncmp(line, key, n) == 0 && line[n] == ':') {
+			kb = strtol(line + n + 1, NULL, 10);
 			break;
+		}
 	if (f)
 		fclose(f);
 	return kb;
+}
+
+static long rss_kb(void)
+{
+	return status_kb("VmRSS");
 }
 
 /* The same facts, the way a script would read them from the documented API. */
@@ -86,6 +95,27 @@ static double one_poll(struct ev_loop *loop, struct engine *e, struct run *r)
 	return now_s() - t0;
 }
 
+/* Where a poll goes: the queries run one after the other in collector
+ * order, and each pane's poll_ms counts from the start of the poll. */
+struct split { double ms[6]; };
+static const char *const split_names[] = {
+	"jobs+scheduler", "chunks (with the cache counters)", "compression", "retention",
+	"caggs", "cache (database)",
+};
+
+static struct split poll_split(const struct snapshot *s)
+{
+	const struct pane_meta *m[] = { &s->jobs_meta, &s->chunks_meta, &s->comp_meta,
+					&s->ret_meta, &s->cagg_meta, &s->cache_meta };
+	struct split sp;
+	double prev = 0;
+	for (int i = 0; i < 6; i++) {
+		sp.ms[i] = m[i]->poll_ms - prev;
+		prev = m[i]->poll_ms;
+	}
+	return sp;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -110,11 +140,14 @@ int main(int argc, char **argv)
 	for (int i = 0; i < snap.hts.n; i++)
 		chunks += snap.hts.v[i].chunks;
 	double best = 1e9, sum = 0;
+	struct split best_split = poll_split(&snap);
 	for (int i = 0; i < 5; i++) {
 		double t = one_poll(loop, e, &r);
 		sum += t;
-		if (t < best)
+		if (t < best) {
 			best = t;
+			best_split = poll_split(&snap);
+		}
 	}
 	PGconn *c = PQconnectdb(argv[1]);
 	if (PQstatus(c) != CONNECTION_OK) {
@@ -126,13 +159,17 @@ int main(int argc, char **argv)
 	long rss0 = rss_kb();
 	for (int i = 0; i < polls; i++)
 		one_poll(loop, e, &r);
-	long rss1 = rss_kb();
+	long rss1 = rss_kb(), anon = status_kb("RssAnon"), file = status_kb("RssFile");
 	printf("hypertables:                 %d (%d chunks)\n", snap.hts.n, chunks);
 	printf("tsdbtop full poll:           %.1f ms (best of 5), %.1f ms mean\n", best * 1e3, sum / 5 * 1e3);
+	printf("  by query (best poll):     ");
+	for (int i = 0; i < 6; i++)
+		printf(" %s %.0f%s", split_names[i], best_split.ms[i], i < 5 ? "," : " ms\n");
 	printf("information views + size functions, same facts: %.1f ms\n", views * 1e3);
 	printf("ratio (poll / views):        1/%.0f (target <= 1/20)\n", views / best);
-	printf("engine RSS after %d polls:   %.1f MB (was %.1f MB before them)\n", polls,
-	       rss1 / 1024.0, rss0 / 1024.0);
+	printf("engine RSS after %d polls:   %.1f MB (was %.1f MB before them; %.1f MB anonymous,"
+	       " %.1f MB mapped from files: libpq and the libraries it loads, libc)\n", polls,
+	       rss1 / 1024.0, rss0 / 1024.0, anon / 1024.0, file / 1024.0);
 	engine_free(e);
 	snapshot_free(&snap);
 	return 0;

@@ -188,6 +188,48 @@ static void test_cache_rows_match_statio(void **state)
 	}
 }
 
+/* Poll queries are prepared once per session. In the embedded server all
+ * clients share one backend session: a second engine finds its statements
+ * already there; DISCARD ALL then drops them under it. Both polls must
+ * still fill every pane with the same figures. */
+static void test_prepared_polls_survive_discard(void **state)
+{
+	(void)state;
+	struct ev_loop *loop = EV_DEFAULT;
+	struct snapshot s2;
+	memset(&s2, 0, sizeof s2);
+	struct options o = { .conninfo = harness_env("TSDBTOP_TSDB"), .statement_timeout = 30, .query_deadline = 60 };
+	struct flags f = { false, false };
+	struct engine_callbacks cb = { .on_update = on_update, .on_probed = on_probed };
+	struct engine *e = engine_new(loop, &o, &s2, &th, &cb, &f, false, NULL);
+	assert_non_null(e);
+	assert_true(harness_run_until(loop, &f.probed, 30));
+	for (int round = 0; round < 2; round++) {
+		if (round == 1)
+			PQclear(PQexec(check, "DISCARD ALL"));
+		f.updated = false;
+		assert_true(engine_poll(e));
+		assert_true(harness_run_until(loop, &f.updated, 120));
+		assert_int_equal(s2.chunks_meta.status, PANE_OK);
+		assert_int_equal(s2.comp_meta.status, PANE_OK);
+		assert_int_equal(s2.ret_meta.status, PANE_OK);
+		assert_int_equal(s2.cagg_meta.status, PANE_OK);
+		assert_int_equal(s2.jobs_meta.status, PANE_OK);
+		assert_int_equal(s2.hts.n, snap.hts.n);
+		assert_int_equal(s2.caches.n, snap.caches.n);
+		for (int i = 0; i < s2.hts.n; i++)
+			assert_int_equal(s2.hts.v[i].chunks, snap.hts.v[i].chunks);
+		/* prepared, then (their statements gone) unnamed: none made again */
+		double named = q1("SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'tsdbtop\\_%'", NULL, NULL);
+		if (round == 0)
+			assert_true(named >= 5);
+		else
+			assert_int_equal((int)named, 0);
+	}
+	engine_free(e);
+	snapshot_free(&s2);
+}
+
 /* Before/after bytes equal hypertable_compression_stats. */
 static void test_compression_bytes_match(void **state)
 {
@@ -346,6 +388,7 @@ int main(void)
 		cmocka_unit_test(test_caggs_watermark_matches),
 		cmocka_unit_test(test_jobs_match),
 		cmocka_unit_test(test_cache_no_stats),
+		cmocka_unit_test(test_prepared_polls_survive_discard),
 	};
 	return cmocka_run_group_tests_name("collectors vs TimescaleDB (embedded)", tests, setup, teardown);
 }

@@ -5,11 +5,18 @@
 #include <libpq-fe.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_CANCEL_THREADS 4
+
+#define MAX_STATEMENTS 32
+
+/* How a query goes to the server: as an unnamed statement (parsed and
+ * planned every time), or as a named one prepared once per session. */
+enum stage { STAGE_UNNAMED, STAGE_PREPARE, STAGE_EXECUTE, STAGE_DONE };
 
 struct query {
 	struct query *next;
@@ -20,6 +27,10 @@ struct query {
 	conn_result_fn cb;
 	void *ud;
 	bool internal;          /* session setup: not counted as user work */
+	bool reuse;             /* prepare once, execute by name (no params) */
+	bool unprepared;        /* the server refused to prepare it: sent unnamed */
+	uint64_t hash;          /* of sql: names the prepared statement */
+	enum stage stage;
 };
 
 struct conn {
@@ -42,6 +53,9 @@ struct conn {
 	ev_timer backoff_timer;
 
 	struct query *head, *tail, *inflight;
+	uint64_t prepared[MAX_STATEMENTS];  /* statements of this session, by hash */
+	int nprepared;
+	bool no_prepare;        /* they vanished once (DISCARD ALL, a pooler): unnamed only */
 	PGresult *result;       /* last good result of the query in flight */
 	struct conn_error err;  /* first error of the query in flight */
 	ev_tstamp sent_at;
@@ -288,6 +302,8 @@ static void connected(struct conn *c)
 	c->needs_password = false;
 	c->last_error[0] = '\0';
 	arm_io(c, EV_READ);
+	c->nprepared = 0;          /* a new session has no prepared statements */
+	c->no_prepare = false;
 	set_state(c, CONN_READY, NULL);
 	queue_session_setup(c);
 	pump(c);
@@ -409,6 +425,113 @@ static void flush_out(struct conn *c)
 		arm_io(c, r == 1 ? EV_READ | EV_WRITE : EV_READ);
 }
 
+/* ---- prepared statements ---------------------------------------------- */
+/* A query sent every poll is parsed and planned once per session: named
+ * after a hash of its text, so that sessions that share a backend (an
+ * embedded server serving several clients in one session) find the same
+ * text under the same name. Where named statements do not work (a pooler
+ * or proxy that refuses them or moves us between server sessions, DISCARD
+ * ALL), the query runs unnamed and this connection stops preparing. */
+
+static uint64_t text_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;          /* FNV-1a */
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static void statement_name(char *buf, size_t n, uint64_t hash)
+{
+	snprintf(buf, n, "tsdbtop_%016llx", (unsigned long long)hash);
+}
+
+static bool is_prepared(const struct conn *c, uint64_t hash)
+{
+	for (int i = 0; i < c->nprepared; i++)
+		if (c->prepared[i] == hash)
+			return true;
+	return false;
+}
+
+/* Sends the query's current stage; 0 when libpq could not. */
+static int send_stage(struct conn *c, struct query *q)
+{
+	char name[32];
+	statement_name(name, sizeof name, q->hash);
+	switch (q->stage) {
+	case STAGE_PREPARE:
+		return PQsendPrepare(c->pg, name, q->sql, 0, NULL);
+	case STAGE_EXECUTE:
+		return PQsendQueryPrepared(c->pg, name, 0, NULL, NULL, NULL, 0);
+	case STAGE_UNNAMED:
+	default:
+		return PQsendQueryParams(c->pg, q->sql, q->nparams, NULL,
+					 (const char *const *)q->params, NULL, NULL, 0);
+	}
+}
+
+static bool sqlstate_is(const struct conn_error *err, const char *code)
+{
+	return err->kind == CERR_SERVER && strcmp(err->sqlstate, code) == 0;
+}
+
+/* The stage in flight has ended (its error, if any, in c->err): what next. */
+static enum stage next_stage(struct conn *c, struct query *q)
+{
+	switch (q->stage) {
+	case STAGE_PREPARE:
+		/* 42P05: a session sharing our backend prepared the same text */
+		if (c->err.kind == CERR_NONE || sqlstate_is(&c->err, "42P05")) {
+			if (c->nprepared < MAX_STATEMENTS)
+				c->prepared[c->nprepared++] = q->hash;
+			return STAGE_EXECUTE;
+		}
+		/* refused: unnamed then, whose error (if any) is the one to
+		 * report; not after a cancel (the deadline is running out) */
+		if (c->err.kind == CERR_SERVER && !sqlstate_is(&c->err, "57014")) {
+			q->unprepared = true;
+			return STAGE_UNNAMED;
+		}
+		return STAGE_DONE;
+	case STAGE_EXECUTE:
+		if (sqlstate_is(&c->err, "26000")) {   /* the statement is gone */
+			c->nprepared = 0;
+			c->no_prepare = true;
+			return STAGE_UNNAMED;
+		}
+		return STAGE_DONE;
+	case STAGE_UNNAMED:
+	default:
+		if (q->unprepared && c->err.kind == CERR_NONE)
+			c->no_prepare = true;          /* works unnamed, not prepared */
+		return STAGE_DONE;
+	}
+}
+
+/* Returns true when the query goes on with another stage. */
+static bool continue_query(struct conn *c)
+{
+	struct query *q = c->inflight;
+	enum stage st = next_stage(c, q);
+	if (st == STAGE_DONE)
+		return false;
+	if (c->result) {
+		PQclear(c->result);
+		c->result = NULL;
+	}
+	memset(&c->err, 0, sizeof c->err);
+	q->stage = st;
+	if (!send_stage(c, q)) {
+		conn_lost(c, CERR_CONNECTION, PQerrorMessage(c->pg));
+		return true;
+	}
+	flush_out(c);
+	return true;
+}
+
 static void pump(struct conn *c)
 {
 	if (c->state != CONN_READY || c->inflight || !c->head)
@@ -421,8 +544,11 @@ static void pump(struct conn *c)
 	c->inflight = q;
 	c->cancel_sent = false;
 	memset(&c->err, 0, sizeof c->err);
-	if (!PQsendQueryParams(c->pg, q->sql, q->nparams, NULL,
-			       (const char *const *)q->params, NULL, NULL, 0)) {
+	if (!q->reuse || c->no_prepare)
+		q->stage = STAGE_UNNAMED;
+	else
+		q->stage = is_prepared(c, q->hash) ? STAGE_EXECUTE : STAGE_PREPARE;
+	if (!send_stage(c, q)) {
 		conn_lost(c, CERR_CONNECTION, PQerrorMessage(c->pg));
 		return;
 	}
@@ -476,6 +602,8 @@ static void drain(struct conn *c)
 	while (c->inflight && !PQisBusy(c->pg)) {
 		PGresult *res = PQgetResult(c->pg);
 		if (!res) {
+			if (continue_query(c))
+				continue;
 			query_done(c);
 			return;
 		}
@@ -544,9 +672,9 @@ static void deadline_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	conn_lost(c, CERR_TIMEOUT, msg);
 }
 
-int conn_query(struct conn *c, const char *sql, int nparams,
-	       const char *const *params, double timeout,
-	       conn_result_fn cb, void *ud)
+static int enqueue(struct conn *c, const char *sql, int nparams,
+		   const char *const *params, double timeout, bool reuse,
+		   conn_result_fn cb, void *ud)
 {
 	if (c->state != CONN_READY && c->state != CONN_BUSY)
 		return -1;
@@ -563,6 +691,8 @@ int conn_query(struct conn *c, const char *sql, int nparams,
 	for (int i = 0; i < nparams; i++)
 		q->params[i] = dup_or_null(params[i]);
 	q->timeout = timeout;
+	q->reuse = reuse && nparams == 0;
+	q->hash = q->reuse ? text_hash(sql) : 0;
 	q->cb = cb;
 	q->ud = ud;
 	if (c->tail)
@@ -572,6 +702,19 @@ int conn_query(struct conn *c, const char *sql, int nparams,
 	c->tail = q;
 	pump(c);
 	return 0;
+}
+
+int conn_query(struct conn *c, const char *sql, int nparams,
+	       const char *const *params, double timeout,
+	       conn_result_fn cb, void *ud)
+{
+	return enqueue(c, sql, nparams, params, timeout, false, cb, ud);
+}
+
+int conn_query_reuse(struct conn *c, const char *sql, double timeout,
+		     conn_result_fn cb, void *ud)
+{
+	return enqueue(c, sql, 0, NULL, timeout, true, cb, ud);
 }
 
 /* ---- life cycle and accessors ----------------------------------------- */
