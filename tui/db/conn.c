@@ -497,7 +497,10 @@ static enum stage next_stage(struct conn *c, struct query *q)
 		}
 		return STAGE_DONE;
 	case STAGE_EXECUTE:
-		if (sqlstate_is(&c->err, "26000")) {   /* the statement is gone */
+		/* 26000: the statement is gone; 0A000: "cached plan must not
+		 * change result type" (a view it reads was replaced, as by ALTER
+		 * EXTENSION ... UPDATE), which would fail every poll */
+		if (sqlstate_is(&c->err, "26000") || sqlstate_is(&c->err, "0A000")) {
 			c->nprepared = 0;
 			c->no_prepare = true;
 			return STAGE_UNNAMED;
