@@ -71,10 +71,10 @@ pick_query() {
       _min=0; _ok=1
       while [ -n "$_rest" ]; do
         case $_rest in .ts[0-9]*) _have=$2 ;; .pg[0-9]*) _have=$3 ;; *) _ok=0; break ;; esac
-        _t=${_rest#.??}; _n=${_t%%.*}; _rest=${_t#"$_n"}
-        case $_n in *[!0-9]*) _ok=0; break ;; esac
-        [ "$_have" -ge "$_n" ] || { _ok=0; break; }
-        [ "$_n" -gt "$_min" ] && _min=$_n
+        _t=${_rest#.??}; _qn=${_t%%.*}; _rest=${_t#"$_qn"}
+        case $_qn in *[!0-9]*) _ok=0; break ;; esac
+        [ "$_have" -ge "$_qn" ] || { _ok=0; break; }
+        [ "$_qn" -gt "$_min" ] && _min=$_qn
       done
       [ "$_ok" = 1 ] || continue
       if [ "$_min" -gt "$_bestmin" ]; then _best=$_f; _bestv=$_v; _bestmin=$_min; fi
