@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "tsdbtop/cli.h"
@@ -276,6 +277,47 @@ static void test_probe_plain_postgres(void **state)
 	session_close(&s);
 }
 
+/* ---- gssencmode: settled up front only where Kerberos cannot help ---- */
+
+static char *gssenc_of(struct ev_loop *loop, const char *conninfo)
+{
+	static char v[32];
+	struct probe p;
+	struct conn *c = open_conn(loop, &p, conninfo, false, 5);
+	PQconninfoOption *opts = PQconninfo(conn_pg(c));
+	v[0] = '\0';
+	for (PQconninfoOption *o = opts; o && o->keyword; o++)
+		if (strcmp(o->keyword, "gssencmode") == 0 && o->val)
+			snprintf(v, sizeof v, "%s", o->val);
+	PQconninfoFree(opts);
+	conn_free(c);
+	return v;
+}
+
+static void test_gssencmode(void **state)
+{
+	(void)state;
+	struct ev_loop *loop = EV_DEFAULT;
+	const char *ci = harness_env("TSDBTOP_PG15");
+	char with[1024];
+	snprintf(with, sizeof with, "%s gssencmode=prefer", ci);
+	/* the conninfo's own gssencmode always wins */
+	assert_string_equal(gssenc_of(loop, with), "prefer");
+	/* PGGSSENCMODE given: never overridden */
+	setenv("PGGSSENCMODE", "prefer", 1);
+	assert_string_equal(gssenc_of(loop, ci), "prefer");
+	unsetenv("PGGSSENCMODE");
+	if (getenv("KRB5_CONFIG") || getenv("KRB5CCNAME") || getenv("PGSERVICE") ||
+	    access("/etc/krb5.conf", F_OK) == 0)
+		return;         /* Kerberos configured here: libpq's default stays */
+	char cc[64];
+	snprintf(cc, sizeof cc, "/tmp/krb5cc_%lu", (unsigned long)getuid());
+	if (access(cc, F_OK) == 0)
+		return;
+	/* no Kerberos at all: disable, the outcome prefer reaches anyway */
+	assert_string_equal(gssenc_of(loop, ci), "disable");
+}
+
 /* ---- dblist: a second request while a check's query is in flight ---- */
 
 static void dbl_changed(void *ud)
@@ -381,6 +423,7 @@ int main(void)
 		cmocka_unit_test(test_bad_conninfo),
 		cmocka_unit_test(test_probe_plain_postgres),
 		cmocka_unit_test(test_dblist_refetch_during_check),
+		cmocka_unit_test(test_gssencmode),
 	};
 	return cmocka_run_group_tests_name("conn (PostgreSQL 15)", tests, NULL, NULL);
 }
