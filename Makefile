@@ -50,7 +50,7 @@ TEST_HELPER_OBJS := $(TEST_HELPERS:%.c=$(BUILD)/obj/%.o)
 # Test helper objects are kept between runs (not intermediate).
 .SECONDARY: $(TEST_HELPER_OBJS)
 
-.PHONY: all deps fuzz fuzz-build test test-unit test-build demo db-up db-down install uninstall clean bench lint
+.PHONY: native all deps fuzz fuzz-build test test-unit test-build demo db-up db-down install uninstall clean bench lint
 all: $(BIN)
 
 $(BIN): $(BUILD)/obj/$(MAIN:.c=.o) $(LIB)
@@ -134,17 +134,21 @@ test-unit: test-build
 	@TIERS=unit sh tests/run.sh
 
 db-up: deps
-	@sh tests/tools/db-up.sh
+	@TSDB="$(TSDB)" sh tests/tools/db-up.sh
+
+# Build the native TimescaleDB servers (once per machine): make native [TSDB=2.28.3]
+native: deps
+	@TSDB="$(TSDB)" sh tests/tools/native-build.sh
 
 db-down:
-	@sh tests/tools/db-down.sh
+	@TSDB="$(TSDB)" sh tests/tools/db-down.sh
 
 # Benchmarks print figures; they never fail on a time.
 bench: deps $(BIN) $(BUILD)/bench/bench_poll
 	@sh tests/bench/run.sh
 
 demo: deps all
-	@sh tests/tools/demo.sh
+	@TSDB="$(TSDB)" sh tests/tools/demo.sh
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/tsdbtop/themes

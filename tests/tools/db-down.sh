@@ -2,6 +2,7 @@
 # make db-down: stops the embedded TimescaleDB started by make db-up (SIGTERM, bounded wait).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+[ -n "${TSDB:-}" ] && exec sh tests/tools/db-native.sh down "$TSDB"
 PIDF=.demo/launcher.pid
 p=$(cat "$PIDF" 2>/dev/null)
 if [ -z "$p" ] || ! kill -0 "$p" 2>/dev/null; then

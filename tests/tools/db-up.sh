@@ -5,6 +5,8 @@
 # The LAST line printed is a libpq connection string.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+# TSDB=X (make db-up TSDB=2.28.3): a native server instead
+[ -n "${TSDB:-}" ] && exec sh tests/tools/db-native.sh up "$TSDB"
 TOP=$(pwd)
 DEMO=$TOP/.demo
 PORT=${TSDB_PORT:-54329}
