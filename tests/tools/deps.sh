@@ -7,7 +7,9 @@ cd "$(dirname "$0")/../.."
 
 PKGS="make gcc pkg-config libncurses-dev libpq-dev libev-dev libcmocka-dev \
 libjson-c-dev libinih-dev clang libclang-rt-dev postgresql-15 postgresql-client-15 tmux procps \
-cppcheck clang-tidy valgrind"
+cppcheck clang-tidy valgrind cmake libssl-dev libkrb5-dev debootstrap util-linux python3"
+# PostgreSQL 15 stays at 15.18: 15.20 breaks background jobs (NATIVE.md)
+PG15_PIN=15.18-0+deb12u1
 
 missing=""
 for p in $PKGS; do
@@ -24,7 +26,9 @@ if [ -n "$missing" ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     # shellcheck disable=SC2086
-    apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    pinned=$(echo "$missing" | sed "s/postgresql-15 /postgresql-15=$PG15_PIN /; s/postgresql-client-15/postgresql-client-15=$PG15_PIN/; s/postgresql-15\$/postgresql-15=$PG15_PIN/")
+    # shellcheck disable=SC2086
+    apt-get install -y -qq --allow-downgrades --no-install-recommends $pinned >/dev/null
   else
     echo "deps: missing Debian packages:$missing" >&2
     echo "deps: run: sudo apt-get install -y$missing" >&2
