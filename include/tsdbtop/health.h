@@ -23,5 +23,10 @@ enum health health_ratio(double ratio, const struct thresholds *t);
 /* Aggregate lag as a multiple of what its policy allows (0 when caught up
  * with the raw data or unknown); lag_s must be set. */
 double health_cagg_lag_factor(const struct cagg_row *r);
+/* now - watermark, never negative: *ahead = how far a watermark is past now
+ * (else 0); NAN when either is unknown. _int: an integer time column's units
+ * (integer_now() - watermark), no overflow. */
+double health_lag(double now, double watermark, double *ahead);
+double health_lag_int(int64_t now, int64_t watermark, double *ahead);
 
 #endif

@@ -85,7 +85,7 @@ struct ret_row {               /* pane 3: retention */
 	enum health health;
 };
 
-enum cagg_state { CAGG_FRESH, CAGG_LAGGING, CAGG_STALE, CAGG_EMPTY, CAGG_NODATA };
+enum cagg_state { CAGG_FRESH, CAGG_LAGGING, CAGG_STALE, CAGG_EMPTY, CAGG_NODATA, CAGG_UNKNOWN };
 
 struct cagg_row {              /* pane 4: continuous aggregates */
 	int mat_id;
@@ -94,10 +94,19 @@ struct cagg_row {              /* pane 4: continuous aggregates */
 	char bucket[48];
 	double bucket_s;
 	bool materialized_only;
-	double watermark;          /* NAN = never materialized */
-	double lag_s;              /* now - watermark */
+	double watermark;          /* epoch s; NAN = never materialized (or time_is_int) */
+	double lag_s;              /* now - watermark, >= 0; NAN unknown */
 	double promised_lag_s;     /* end_offset + schedule_interval; NAN without policy */
-	double raw_newest;         /* newest raw chunk end (epoch s), NAN unknown */
+	double raw_newest;         /* newest raw chunk start (epoch s), NAN unknown */
+	double ahead;              /* watermark past now by (s, or units): 0 when not */
+	/* integer time column: these, in the column's own units, instead of
+	 * watermark, lag_s, raw_newest, bucket_s and promised_lag_s (NAN) */
+	bool time_is_int;
+	bool wm_int_known, raw_int_known, now_int_known, has_integer_now;
+	int64_t watermark_int, raw_newest_int;
+	int64_t now_int;           /* the hypertable's integer_now() */
+	double bucket_int, end_offset_int;  /* NAN unknown */
+	double lag_int;            /* now_int - watermark_int, >= 0; NAN unknown */
 	int job_id;
 	char job_state[32];        /* "scheduled", "paused", "failing", "no policy" */
 	bool retention_cuts_window;

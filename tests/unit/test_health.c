@@ -136,6 +136,114 @@ static void test_cagg_states(void **state)
 	assert_non_null(strstr(c.why, "retention"));
 }
 
+/* now - watermark, never negative; a watermark past now is "ahead" */
+static void test_cagg_lag_arithmetic(void **state)
+{
+	(void)state;
+	double ahead = -1;
+	assert_true(health_lag(1000, 400, &ahead) == 600);
+	assert_true(ahead == 0);
+	assert_true(health_lag(1000, 1964, &ahead) == 0);
+	assert_true(ahead == 964);
+	assert_true(isnan(health_lag(1000, NAN, &ahead)));
+	assert_true(ahead == 0);
+	assert_true(isnan(health_lag(NAN, 5, &ahead)));
+	/* integer units, exact, no overflow at the type's ends */
+	assert_true(health_lag_int(5000, 4600, &ahead) == 400);
+	assert_true(ahead == 0);
+	assert_true(health_lag_int(4600, 5000, &ahead) == 0);
+	assert_true(ahead == 400);
+	assert_true(health_lag_int(INT64_MAX, INT64_MIN, &ahead) == 18446744073709551615.0);
+	assert_true(health_lag_int(INT64_MIN, INT64_MAX, &ahead) == 0);
+	assert_true(ahead == 18446744073709551615.0);
+	assert_true(health_lag_int((int64_t)1 << 52, 1, &ahead) == (double)(((int64_t)1 << 52) - 1));
+}
+
+/* An integer time column: lag in its units against integer_now(), never
+ * seconds against the wall clock (that made 1970 and 56 years). */
+static void test_cagg_integer_time(void **state)
+{
+	(void)state;
+	struct snapshot s;
+	memset(&s, 0, sizeof s);
+	double now = 1796197435; /* wall clock: must not matter */
+	struct cagg_row c = { .time_is_int = true, .watermark = NAN, .raw_newest = NAN, .bucket_s = NAN,
+			      .promised_lag_s = NAN, .wm_int_known = true, .watermark_int = 4600,
+			      .raw_int_known = true, .raw_newest_int = 4000, .has_integer_now = true,
+			      .now_int_known = true, .now_int = 5000, .bucket_int = 100, .end_offset_int = 100,
+			      .job_id = 1000 };
+	assert_int_equal(health_cagg(&c, &th, &s, now), HEALTH_OK);
+	assert_true(c.lag_int == 400);
+	assert_true(isnan(c.lag_s));
+	assert_int_equal(c.state, CAGG_FRESH); /* caught up with the newest raw chunk */
+	/* behind the raw data: allowed = end_offset + 2 buckets = 300 units */
+	c.raw_newest_int = 4900;
+	c.watermark_int = 4750; /* lag 250 */
+	assert_int_equal(health_cagg(&c, &th, &s, now), HEALTH_OK);
+	assert_int_equal(c.state, CAGG_FRESH);
+	c.watermark_int = 4400; /* lag 600: factor 2 */
+	assert_int_equal(health_cagg(&c, &th, &s, now), HEALTH_WARNING);
+	assert_int_equal(c.state, CAGG_LAGGING);
+	assert_string_equal(c.why, "lag 600 units, policy allows 300 units");
+	c.watermark_int = 3000; /* lag 2000: factor 6.7 */
+	assert_int_equal(health_cagg(&c, &th, &s, now), HEALTH_CRITICAL);
+	assert_int_equal(c.state, CAGG_STALE);
+	assert_true(health_cagg_lag_factor(&c) > 6.6 && health_cagg_lag_factor(&c) < 6.7);
+	/* no integer_now(): the lag is unknown, not computed from anything */
+	c.now_int_known = false;
+	c.has_integer_now = false;
+	assert_int_equal(health_cagg(&c, &th, &s, now), HEALTH_OK);
+	assert_true(isnan(c.lag_int));
+	assert_int_equal(c.state, CAGG_UNKNOWN);
+	assert_string_equal(c.why, "no integer_now function: lag unknown");
+	assert_true(health_cagg_lag_factor(&c) == 0);
+	c.has_integer_now = true; /* has one, dropped or not executable */
+	health_cagg(&c, &th, &s, now);
+	assert_non_null(strstr(c.why, "integer_now() not usable"));
+	/* never materialized (the watermark at the type's minimum is NULL) */
+	c.now_int_known = true;
+	c.wm_int_known = false;
+	assert_int_equal(health_cagg(&c, &th, &s, now), HEALTH_WARNING);
+	assert_int_equal(c.state, CAGG_EMPTY);
+	assert_true(isnan(c.lag_int));
+	/* no raw data and never materialized: no lag at all */
+	c.raw_int_known = false;
+	assert_int_equal(health_cagg(&c, &th, &s, now), HEALTH_OK);
+	assert_int_equal(c.state, CAGG_NODATA);
+	assert_true(isnan(c.lag_int) && isnan(c.lag_s));
+	/* watermark past integer_now(): lag 0, ahead */
+	c.raw_int_known = c.wm_int_known = true;
+	c.raw_newest_int = 5000;
+	c.watermark_int = 5100;
+	assert_int_equal(health_cagg(&c, &th, &s, now), HEALTH_OK);
+	assert_true(c.lag_int == 0 && c.ahead == 100);
+	assert_non_null(strstr(c.why, "100 units ahead of now: the current bucket"));
+}
+
+/* A watermark in the future: lag 0 and said so, never a negative lag */
+static void test_cagg_ahead_of_now(void **state)
+{
+	(void)state;
+	struct snapshot s;
+	memset(&s, 0, sizeof s);
+	double now = 1e9;
+	struct cagg_row c = { .raw_newest = now - 600, .watermark = now + 964,
+			      .promised_lag_s = 3900, .bucket_s = 3600 };
+	assert_int_equal(health_cagg(&c, &th, &s, now), HEALTH_OK);
+	assert_true(c.lag_s == 0);
+	assert_true(c.ahead == 964);
+	assert_int_equal(c.state, CAGG_FRESH);
+	assert_non_null(strstr(c.why, "ahead of now: the current bucket is materialized"));
+	c.watermark = now + 3 * 3600; /* beyond one bucket: data in the future */
+	assert_int_equal(health_cagg(&c, &th, &s, now), HEALTH_OK);
+	assert_true(c.lag_s == 0 && c.ahead == 3 * 3600);
+	assert_non_null(strstr(c.why, "3h00m ahead of now: raw data in the future"));
+	c.watermark = now - 60; /* behind again: nothing said */
+	health_cagg(&c, &th, &s, now);
+	assert_true(c.lag_s == 60 && c.ahead == 0);
+	assert_string_equal(c.why, "");
+}
+
 static void test_cache_ratio(void **state)
 {
 	(void)state;
@@ -205,6 +313,9 @@ int main(void)
 		cmocka_unit_test(test_jobs),
 		cmocka_unit_test(test_retention_why_not),
 		cmocka_unit_test(test_cagg_states),
+		cmocka_unit_test(test_cagg_lag_arithmetic),
+		cmocka_unit_test(test_cagg_integer_time),
+		cmocka_unit_test(test_cagg_ahead_of_now),
 		cmocka_unit_test(test_cache_ratio),
 		cmocka_unit_test(test_classify_counts),
 		cmocka_unit_test(test_query_pick),

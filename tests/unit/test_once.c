@@ -111,6 +111,74 @@ static void test_json(void **state)
 	snapshot_free(&s);
 }
 
+/* An integer-time aggregate: units, never a 1970 timestamp or seconds */
+static void test_cagg_integer_rows(void **state)
+{
+	(void)state;
+	struct snapshot s;
+	build(&s);
+	struct cagg_row *g = SNAP_ADD(s.caggs);
+	snprintf(g->name, sizeof g->name, "ti_agg");
+	snprintf(g->bucket, sizeof g->bucket, "100");
+	g->time_is_int = true;
+	g->watermark = g->raw_newest = g->bucket_s = g->promised_lag_s = g->lag_s = NAN;
+	g->wm_int_known = g->now_int_known = g->raw_int_known = g->has_integer_now = true;
+	g->watermark_int = 4600;
+	g->now_int = 5000;
+	g->raw_newest_int = 4000;
+	g->bucket_int = 100;
+	g->end_offset_int = 100;
+	g->lag_int = 400;
+	g->job_id = 1000;
+	struct cagg_row *f = SNAP_ADD(s.caggs);  /* watermark past now */
+	snprintf(f->name, sizeof f->name, "tf_agg");
+	f->watermark = NOW + 964;
+	f->lag_s = 0;
+	f->ahead = 964;
+	f->bucket_s = f->promised_lag_s = f->raw_newest = f->bucket_int = f->end_offset_int = f->lag_int = NAN;
+	struct json_object *j = once_json(&s, OP_CAGGS, NOW), *panes, *p, *rows, *row, *v;
+	assert_true(json_object_object_get_ex(j, "panes", &panes));
+	assert_true(json_object_object_get_ex(panes, "caggs", &p));
+	assert_true(json_object_object_get_ex(p, "rows", &rows));
+	row = json_object_array_get_idx(rows, 0);
+	assert_true(json_object_object_get_ex(row, "watermark", &v));
+	assert_null(v);
+	assert_true(json_object_object_get_ex(row, "lag_s", &v));
+	assert_null(v);
+	assert_true(json_object_object_get_ex(row, "integer_time", &v));
+	assert_true(json_object_get_boolean(v));
+	assert_true(json_object_object_get_ex(row, "watermark_units", &v));
+	assert_int_equal(json_object_get_int64(v), 4600);
+	assert_true(json_object_object_get_ex(row, "now_units", &v));
+	assert_int_equal(json_object_get_int64(v), 5000);
+	assert_true(json_object_object_get_ex(row, "lag_units", &v));
+	assert_true(json_object_is_type(v, json_type_int));
+	assert_int_equal(json_object_get_int64(v), 400);
+	assert_true(json_object_object_get_ex(row, "ahead_of_now", &v));
+	assert_false(json_object_get_boolean(v));
+	row = json_object_array_get_idx(rows, 1);
+	assert_true(json_object_object_get_ex(row, "lag_s", &v));
+	assert_true(json_object_get_double(v) == 0);
+	assert_true(json_object_object_get_ex(row, "ahead_of_now", &v));
+	assert_true(json_object_get_boolean(v));
+	assert_true(json_object_object_get_ex(row, "ahead_by", &v));
+	assert_true(json_object_get_double(v) == 964);
+	assert_true(json_object_object_get_ex(row, "watermark_units", &v));
+	assert_null(v);
+	json_object_put(j);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	once_print_text(fp, &s, OP_CAGGS, NOW);
+	fclose(fp);
+	assert_non_null(strstr(buf, " 4,600 "));
+	assert_non_null(strstr(buf, " 400u "));
+	assert_null(strstr(buf, "1970"));
+	assert_null(strstr(buf, "-16m"));
+	free(buf);
+	snapshot_free(&s);
+}
+
 static void test_text(void **state)
 {
 	(void)state;
@@ -147,6 +215,7 @@ int main(void)
 		cmocka_unit_test(test_pane_names),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_cagg_integer_rows),
 	};
 	return cmocka_run_group_tests_name("once", tests, NULL, NULL);
 }

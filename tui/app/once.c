@@ -225,6 +225,28 @@ static void text_ret(FILE *out, const struct snapshot *s)
 	}
 }
 
+/* An integer time column's lag or watermark offset, in its units: "400u",
+ * "12.3Mu" (k M G T above 100,000); "-" unknown. */
+static char *units_text(char *buf, size_t n, double v)
+{
+	static const char sfx[] = "kMGTPE";
+	if (isnan(v)) {
+		snprintf(buf, n, "-");
+		return buf;
+	}
+	if (v < 100000) {
+		snprintf(buf, n, "%.0fu", v);
+		return buf;
+	}
+	int k = -1;
+	while (v >= 1000 && k < 5) {
+		v /= 1000;
+		k++;
+	}
+	snprintf(buf, n, v < 10 ? "%.1f%cu" : "%.0f%cu", v, sfx[k]);
+	return buf;
+}
+
 static void text_caggs(FILE *out, const struct snapshot *s)
 {
 	fprintf(out, "%-4s %-36s %-9s %-16s %8s %8s %-15s %-12s  %s\n", "", "AGGREGATE", "BUCKET", "WATERMARK",
@@ -236,10 +258,23 @@ static void text_caggs(FILE *out, const struct snapshot *s)
 		text_clean(bk, sizeof bk, r->bucket);
 		text_clean(js, sizeof js, r->job_state);
 		text_clean(why, sizeof why, r->why);
+		if (r->time_is_int) { /* the column's own units, never an epoch */
+			if (r->wm_int_known)
+				fmt_count(wm, sizeof wm, r->watermark_int);
+			else
+				snprintf(wm, sizeof wm, "never");
+			units_text(lag, sizeof lag, r->lag_int);
+			units_text(pr, sizeof pr, r->job_id ? r->end_offset_int : NAN);
+		} else {
+			if (isnan(r->watermark))
+				snprintf(wm, sizeof wm, "never");
+			else
+				time_text(wm, sizeof wm, r->watermark);
+			fmt_duration(lag, sizeof lag, r->lag_s);
+			fmt_duration(pr, sizeof pr, r->promised_lag_s);
+		}
 		fprintf(out, "%-4s %-36s %-9s %-16s %8s %8s %-15s %-12s  %s\n", mark(r->health), name, bk,
-			isnan(r->watermark) ? "never" : time_text(wm, sizeof wm, r->watermark),
-			fmt_duration(lag, sizeof lag, r->lag_s), fmt_duration(pr, sizeof pr, r->promised_lag_s),
-			cagg_state_name(r->state), js, why);
+			wm, lag, pr, cagg_state_name(r->state), js, why);
 	}
 }
 
@@ -503,6 +538,11 @@ static struct json_object *rows_ret(const struct snapshot *s)
 	return a;
 }
 
+static struct json_object *json_units(double v) /* integer units or null */
+{
+	return isnan(v) || isinf(v) || fabs(v) > 9.2e18 ? NULL : json_object_new_int64((int64_t)v);
+}
+
 static struct json_object *rows_caggs(const struct snapshot *s)
 {
 	struct json_object *a = json_object_new_array();
@@ -524,6 +564,19 @@ static struct json_object *rows_caggs(const struct snapshot *s)
 		add_s(o, "job_state", r->job_state);
 		add_s(o, "state", cagg_state_name(r->state));
 		add_b(o, "retention_cuts_window", r->retention_cuts_window);
+		/* integer time: watermark, lag_s, raw_newest, bucket_s, promised_lag_s
+		 * are null; these carry the column's own units (now_units: the
+		 * hypertable's integer_now(); lag_units null without one) */
+		add_b(o, "integer_time", r->time_is_int);
+		add(o, "watermark_units", r->wm_int_known ? json_object_new_int64(r->watermark_int) : NULL);
+		add(o, "now_units", r->now_int_known ? json_object_new_int64(r->now_int) : NULL);
+		add(o, "lag_units", json_units(r->lag_int));
+		add(o, "raw_newest_units", r->raw_int_known ? json_object_new_int64(r->raw_newest_int) : NULL);
+		add(o, "bucket_units", json_units(r->bucket_int));
+		add(o, "end_offset_units", json_units(r->end_offset_int));
+		/* a watermark past now: lag 0, ahead_by = by how much (s or units) */
+		add_b(o, "ahead_of_now", r->ahead > 0);
+		add(o, "ahead_by", r->ahead <= 0 ? NULL : r->time_is_int ? json_units(r->ahead) : once_json_num(r->ahead));
 		add_health(o, r->health, r->why);
 		json_object_array_add(a, o);
 	}

@@ -161,6 +161,36 @@ static void cagg_job_state(struct cagg_row *r, const struct snapshot *s)
 		snprintf(r->job_state, sizeof r->job_state, "scheduled");
 }
 
+/* Lag of a watermark behind now, never negative: a watermark past now
+ * (the current, incomplete bucket materialized, data stamped in the future,
+ * or a clock behind) is no lag; *ahead says by how much it is past. NAN
+ * (ahead 0) when either is unknown. */
+double health_lag(double now, double watermark, double *ahead)
+{
+	*ahead = 0;
+	if (isnan(now) || isnan(watermark) || isinf(now) || isinf(watermark))
+		return NAN;
+	double d = now - watermark;
+	if (d < 0) {
+		*ahead = -d;
+		return 0;
+	}
+	return d;
+}
+
+/* The same in an integer time column's units (integer_now() - watermark),
+ * exact while the difference fits a double's 53 bits. */
+double health_lag_int(int64_t now, int64_t watermark, double *ahead)
+{
+	*ahead = 0;
+	if (now >= watermark) {
+		uint64_t d = (uint64_t)now - (uint64_t)watermark; /* no signed overflow */
+		return (double)d;
+	}
+	*ahead = (double)((uint64_t)watermark - (uint64_t)now);
+	return 0;
+}
+
 /* Materialized as far as the raw data goes? The watermark only moves when
  * raw data exists in newer buckets. The catalog tells where the newest raw
  * chunk starts (data exists from there on, up to an unknown point): the
@@ -168,6 +198,12 @@ static void cagg_job_state(struct cagg_row *r, const struct snapshot *s)
  * materialized. */
 static bool caught_up(const struct cagg_row *r)
 {
+	if (r->time_is_int) {
+		if (!r->raw_int_known || !r->wm_int_known)
+			return false;
+		double bucket = !isnan(r->bucket_int) && r->bucket_int > 0 ? r->bucket_int : 0;
+		return (double)r->watermark_int >= (double)r->raw_newest_int + bucket;
+	}
 	if (isnan(r->raw_newest) || isnan(r->watermark))
 		return false;
 	double bucket = !isnan(r->bucket_s) && r->bucket_s > 0 ? r->bucket_s : 0;
@@ -177,9 +213,17 @@ static bool caught_up(const struct cagg_row *r)
 /* What the refresh policy can promise: end_offset + schedule_interval, plus
  * up to one bucket, since a bucket is materialized only once complete (a
  * daily aggregate at 17:00 holds up to midnight). Without a policy: two
- * buckets. NAN when neither is known. */
+ * buckets. NAN when neither is known. Integer time (in its units): the
+ * schedule_interval has no integer equivalent, one more bucket stands in
+ * for it: end_offset + two buckets; without a policy two buckets. */
 static double cagg_allowed_lag(const struct cagg_row *r)
 {
+	if (r->time_is_int) {
+		double bucket = !isnan(r->bucket_int) && r->bucket_int > 0 ? r->bucket_int : 0;
+		if (r->job_id && !isnan(r->end_offset_int))
+			return (r->end_offset_int > 0 ? r->end_offset_int : 0) + 2 * bucket;
+		return bucket > 0 ? 2 * bucket : NAN;
+	}
 	double bucket = !isnan(r->bucket_s) && r->bucket_s > 0 ? r->bucket_s : 0;
 	if (!isnan(r->promised_lag_s))
 		return r->promised_lag_s + bucket;
@@ -189,10 +233,28 @@ static double cagg_allowed_lag(const struct cagg_row *r)
 double health_cagg_lag_factor(const struct cagg_row *r)
 {
 	double allowed = cagg_allowed_lag(r);
-	double lag = isnan(r->watermark) ? NAN : r->lag_s;
+	double lag = r->time_is_int ? (r->wm_int_known ? r->lag_int : NAN) : isnan(r->watermark) ? NAN : r->lag_s;
 	if (caught_up(r) || isnan(allowed) || allowed <= 0 || isnan(lag))
 		return 0;
 	return lag / allowed;
+}
+
+/* "1,234 units" */
+static char *fmt_units(char *buf, size_t n, double v)
+{
+	char c[32];
+	snprintf(buf, n, "%s unit%s", fmt_count(c, sizeof c, (long long)v), v == 1 ? "" : "s");
+	return buf;
+}
+
+static void cagg_lag(struct cagg_row *r, double now)
+{
+	r->lag_s = r->lag_int = NAN;
+	r->ahead = 0;
+	if (!r->time_is_int)
+		r->lag_s = health_lag(now, r->watermark, &r->ahead);
+	else if (r->wm_int_known && r->now_int_known)
+		r->lag_int = health_lag_int(r->now_int, r->watermark_int, &r->ahead);
 }
 
 enum health health_cagg(struct cagg_row *r, const struct thresholds *t,
@@ -200,14 +262,24 @@ enum health health_cagg(struct cagg_row *r, const struct thresholds *t,
 {
 	cagg_job_state(r, s);
 	r->why[0] = '\0';
-	r->lag_s = isnan(r->watermark) ? NAN : now - r->watermark;
+	cagg_lag(r, now);
+	bool wm_known = r->time_is_int ? r->wm_int_known : !isnan(r->watermark);
+	bool raw_known = r->time_is_int ? r->raw_int_known : !isnan(r->raw_newest);
+	bool lag_known = !isnan(r->time_is_int ? r->lag_int : r->lag_s);
+	char a[48], b[48];
 	enum health h = HEALTH_OK;
-	if (isnan(r->raw_newest)) {
+	if (!raw_known) {
 		r->state = CAGG_NODATA;
-	} else if (isnan(r->watermark)) {
+	} else if (!wm_known) {
 		r->state = CAGG_EMPTY;
 		h = HEALTH_WARNING;
 		snprintf(r->why, sizeof r->why, "never refreshed although raw data exists");
+	} else if (!lag_known) {
+		/* integer time without a usable integer_now(): no "now" to measure from */
+		r->state = caught_up(r) ? CAGG_FRESH : CAGG_UNKNOWN;
+		snprintf(r->why, sizeof r->why, "%s: lag unknown",
+			 r->has_integer_now ? "integer_now() not usable (dropped, volatile or no EXECUTE)"
+						 : "no integer_now function");
 	} else {
 		double factor = health_cagg_lag_factor(r);
 		if (factor <= t->lag_factor_warn) {
@@ -219,12 +291,26 @@ enum health health_cagg(struct cagg_row *r, const struct thresholds *t,
 			r->state = CAGG_STALE;
 			h = HEALTH_CRITICAL;
 		}
-		if (h != HEALTH_OK) {
-			char a[32], b[32];
+		if (h != HEALTH_OK && r->time_is_int)
+			snprintf(r->why, sizeof r->why, "lag %s, policy allows %s", fmt_units(a, sizeof a, r->lag_int),
+				 fmt_units(b, sizeof b, cagg_allowed_lag(r)));
+		else if (h != HEALTH_OK)
 			snprintf(r->why, sizeof r->why, "lag %s, policy allows %s",
 				 fmt_duration(a, sizeof a, r->lag_s),
 				 fmt_duration(b, sizeof b, cagg_allowed_lag(r)));
-		}
+	}
+	if (r->ahead > 0) {
+		/* Within one bucket: the current bucket is materialized (its end is
+		 * the watermark). Beyond: raw data stamped in the future, or a clock
+		 * behind. Lag 0 either way. */
+		double bucket = r->time_is_int ? r->bucket_int : r->bucket_s;
+		if (r->time_is_int)
+			fmt_units(a, sizeof a, r->ahead);
+		else
+			fmt_duration(a, sizeof a, r->ahead);
+		snprintf(r->why, sizeof r->why, !isnan(bucket) && r->ahead <= bucket
+			 ? "watermark %s ahead of now: the current bucket is materialized"
+			 : "watermark %s ahead of now: raw data in the future (or a clock behind)", a);
 	}
 	if (r->retention_cuts_window) {
 		h = worse(h, HEALTH_WARNING);

@@ -79,6 +79,7 @@ const char *cagg_state_name(enum cagg_state s)
 	case CAGG_LAGGING: return "lagging";
 	case CAGG_STALE: return "stale";
 	case CAGG_EMPTY: return "never refreshed";
+	case CAGG_UNKNOWN: return "lag unknown";
 	default: return "no raw data";
 	}
 }

@@ -210,6 +210,20 @@ static void parse_caggs(const struct pg_result *cres, struct snapshot *s)
 		c->job_id = (int)pgres_ll(r, i, "job_id", 0);
 		c->promised_lag_s = pgres_double(r, i, "promised_lag_s", NAN);
 		c->retention_cuts_window = pgres_bool(r, i, "retention_cuts_window", false);
+		/* integer time: the *_int columns, in the column's units */
+		c->time_is_int = !pgres_bool(r, i, "time_based", true);
+		c->wm_int_known = c->time_is_int && !pgres_isnull(r, i, "watermark_int");
+		c->watermark_int = c->wm_int_known ? pgres_ll(r, i, "watermark_int", 0) : 0;
+		c->raw_int_known = c->time_is_int && !pgres_isnull(r, i, "raw_newest_int");
+		c->raw_newest_int = c->raw_int_known ? pgres_ll(r, i, "raw_newest_int", 0) : 0;
+		c->has_integer_now = c->time_is_int && pgres_bool(r, i, "has_integer_now", false);
+		c->now_int_known = c->time_is_int && !pgres_isnull(r, i, "now_int");
+		c->now_int = c->now_int_known ? pgres_ll(r, i, "now_int", 0) : 0;
+		c->bucket_int = c->time_is_int ? pgres_double(r, i, "bucket_int", NAN) : NAN;
+		c->end_offset_int = c->time_is_int ? pgres_double(r, i, "end_offset_int", NAN) : NAN;
+		if (c->time_is_int) { /* never an epoch made of units */
+			c->watermark = c->raw_newest = c->bucket_s = c->promised_lag_s = NAN;
+		}
 	}
 }
 

@@ -17,6 +17,7 @@ static const char *state_name(enum cagg_state s)
 	case CAGG_STALE: return "stale";
 	case CAGG_EMPTY: return "empty";
 	case CAGG_NODATA: return "no data";
+	case CAGG_UNKNOWN: return "unknown";
 	default: return "?";
 	}
 }
@@ -27,10 +28,60 @@ static int cmp_name(const void *a, const void *b)
 	return c ? c : strcmp(R(a)->name, R(b)->name);
 }
 static int cmp_state(const void *a, const void *b) { return pane_cmp_int(R(a)->state, R(b)->state); }
-static int cmp_lag(const void *a, const void *b) { return pane_cmp_double(R(a)->lag_s, R(b)->lag_s); }
-static int cmp_promised(const void *a, const void *b) { return pane_cmp_double(R(a)->promised_lag_s, R(b)->promised_lag_s); }
-static int cmp_wm(const void *a, const void *b) { return pane_cmp_double(R(a)->watermark, R(b)->watermark); }
-static int cmp_bucket(const void *a, const void *b) { return pane_cmp_double(R(a)->bucket_s, R(b)->bucket_s); }
+/* Integer-time rows are in their own units: they sort among themselves,
+ * after the time-based ones (seconds and units do not compare). */
+static int cmp_kind(const void *a, const void *b) { return pane_cmp_int(R(a)->time_is_int, R(b)->time_is_int); }
+static double lag_of(const struct cagg_row *r) { return r->time_is_int ? r->lag_int : r->lag_s; }
+static double promised_of(const struct cagg_row *r)
+{
+	return r->time_is_int ? (r->job_id ? r->end_offset_int : NAN) : r->promised_lag_s;
+}
+static double wm_of(const struct cagg_row *r)
+{
+	return r->time_is_int ? (r->wm_int_known ? (double)r->watermark_int : NAN) : r->watermark;
+}
+static double bucket_of(const struct cagg_row *r) { return r->time_is_int ? r->bucket_int : r->bucket_s; }
+static int cmp_lag(const void *a, const void *b)
+{
+	int k = cmp_kind(a, b);
+	return k ? k : pane_cmp_double(lag_of(R(a)), lag_of(R(b)));
+}
+static int cmp_promised(const void *a, const void *b)
+{
+	int k = cmp_kind(a, b);
+	return k ? k : pane_cmp_double(promised_of(R(a)), promised_of(R(b)));
+}
+static int cmp_wm(const void *a, const void *b)
+{
+	int k = cmp_kind(a, b);
+	return k ? k : pane_cmp_double(wm_of(R(a)), wm_of(R(b)));
+}
+static int cmp_bucket(const void *a, const void *b)
+{
+	int k = cmp_kind(a, b);
+	return k ? k : pane_cmp_double(bucket_of(R(a)), bucket_of(R(b)));
+}
+
+/* An integer time column's lag, in its units: "400u"; above 100,000
+ * k M G T ("1.8Gu"); "-" unknown (as the headless text). */
+static void units_cell(char *buf, size_t n, double v)
+{
+	static const char sfx[] = "kMGTPE";
+	if (isnan(v)) {
+		snprintf(buf, n, "-");
+		return;
+	}
+	if (v < 100000) {
+		snprintf(buf, n, "%.0fu", v);
+		return;
+	}
+	int k = -1;
+	while (v >= 1000 && k < 5) {
+		v /= 1000;
+		k++;
+	}
+	snprintf(buf, n, v < 10 ? "%.1f%cu" : "%.0f%cu", v, sfx[k]);
+}
 static int cmp_raw(const void *a, const void *b) { return strcmp(R(a)->raw_name, R(b)->raw_name); }
 
 enum { C_NAME, C_STATE, C_CUT, C_LAG, C_PROMISED, C_WM, C_BUCKET, C_JOB, C_RAW, C_MATONLY, C_N };
@@ -85,28 +136,34 @@ static enum theme_role cell(const struct pane_ctx *c, const void *rp, int col, i
 		snprintf(buf, n, "%s", "");
 		return ROLE_NORMAL;
 	case C_LAG:
-		if (isnan(r->lag_s))
+		if (r->time_is_int)
+			units_cell(buf, n, r->lag_int);
+		else if (isnan(r->lag_s))
 			snprintf(buf, n, "-");
 		else
 			pane_dur(buf, n, r->lag_s);
 		return state_role(r->state) == ROLE_DIM ? ROLE_NORMAL : state_role(r->state);
 	case C_PROMISED:
-		if (isnan(r->promised_lag_s))
+		if (r->time_is_int)
+			units_cell(buf, n, promised_of(r));
+		else if (isnan(r->promised_lag_s))
 			snprintf(buf, n, "-");
 		else
 			pane_dur(buf, n, r->promised_lag_s);
 		return ROLE_NORMAL;
 	case C_WM:
-		if (isnan(r->watermark))
+		if (isnan(wm_of(r)))
 			snprintf(buf, n, "never");
+		else if (r->time_is_int) /* the column's own units, never an epoch */
+			fmt_count(buf, n, r->watermark_int);
 		else
 			fmt_time_epoch(buf, n, r->watermark);
-		return isnan(r->watermark) ? ROLE_DIM : ROLE_NORMAL;
+		return isnan(wm_of(r)) ? ROLE_DIM : ROLE_NORMAL;
 	case C_BUCKET:
 		return pane_text(buf, n, r->bucket[0] ? r->bucket : "-", width, c->utf8, ROLE_NORMAL);
 	case C_JOB:
 		return pane_text(buf, n, r->job_state[0] ? r->job_state : "-", width, c->utf8,
-		                 strcmp(r->job_state, "failing") == 0 ? ROLE_CRITICAL
+		                 strncmp(r->job_state, "failing", 7) == 0 ? ROLE_CRITICAL
 		                 : strcmp(r->job_state, "paused") == 0 || strcmp(r->job_state, "no policy") == 0 ? ROLE_WARNING
 		                 : ROLE_NORMAL);
 	case C_RAW:
