@@ -31,13 +31,20 @@
 -- compression_chunk_size at compression time (the numbers
 -- hypertable_compression_stats() returns).
 -- Policy jobs are matched by proc_name, never by application_name.
--- Catalog layout of v_chunks and v_index_usage_stats as of TimescaleDB
--- 2.14-2.24 (chunk.dropped, chunk.schema_name/table_name, chunk_constraint
--- table); later versions need those adapted. The console's compression query
--- needs 2.14+: on an older server this step fails and says so.
+-- The views with SQL of their own read no catalog column that TimescaleDB
+-- renamed or removed between 2.14 and 2.29 (chunk.dropped until 2.25,
+-- chunk.schema_name/table_name/compressed_chunk_id until 2.28, replaced by
+-- chunk.relid in 2.29): a chunk is found as an inheritance child
+-- (pg_inherits) of its hypertable, mapped to its catalog row with
+-- _timescaledb_functions.chunk_id_from_relid() (2.12+, the same in 2.29), so
+-- dropped chunks (catalog rows without a table) are left out by the join.
+-- Time ranges are read through _timescaledb_catalog.chunk_constraint, a
+-- table until 2.27 and a view over dimension_slice (which carries chunk_id)
+-- from 2.28 on. The console's compression query needs 2.14+: on an older
+-- server this step fails and says so.
 -- CREATE OR REPLACE VIEW: re-runs are no-ops; the column lists only grow.
 
--- Internal helper: one row per (non-dropped) chunk of a factory_telemetry
+-- Internal helper: one row per chunk (with a table: not dropped) of a factory_telemetry
 -- hypertable with its time range, status and size estimate. approx_bytes is
 -- the console's estimate per chunk (sql/queries/chunks.sql: relpages of heap,
 -- TOAST and indexes while uncompressed, compressed bytes once compressed), so
@@ -46,9 +53,9 @@ CREATE OR REPLACE VIEW factory_telemetry.v_chunks AS
 SELECT h.id                                    AS hypertable_id,
        h.table_name::text                      AS hypertable_name,
        c.id                                    AS chunk_id,
-       c.schema_name::text                     AS chunk_schema,
-       c.table_name::text                      AS chunk_name,
-       format('%I.%I', c.schema_name, c.table_name) AS chunk,
+       rn.nspname::text                        AS chunk_schema,
+       rc.relname::text                        AS chunk_name,
+       format('%I.%I', rn.nspname, rc.relname) AS chunk,
        _timescaledb_functions.to_timestamp(s.range_start) AS range_start,
        _timescaledb_functions.to_timestamp(s.range_end)   AS range_end,
        c.status,
@@ -64,11 +71,16 @@ SELECT h.id                                    AS hypertable_id,
                                                AS approx_bytes
   FROM _timescaledb_catalog.hypertable h
   JOIN _timescaledb_catalog.dimension d        ON d.hypertable_id = h.id AND d.interval_length IS NOT NULL
-  JOIN _timescaledb_catalog.chunk c            ON c.hypertable_id = h.id AND NOT c.dropped
+  JOIN pg_namespace hn ON hn.nspname = h.schema_name
+  JOIN pg_class hc     ON hc.relnamespace = hn.oid AND hc.relname = h.table_name
+  JOIN pg_inherits inh ON inh.inhparent = hc.oid
+  JOIN pg_class rc     ON rc.oid = inh.inhrelid
+  JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+  JOIN _timescaledb_catalog.chunk c            ON c.id = _timescaledb_functions.chunk_id_from_relid(rc.oid)
+                                              AND c.hypertable_id = h.id
   JOIN _timescaledb_catalog.chunk_constraint cc ON cc.chunk_id = c.id
   JOIN _timescaledb_catalog.dimension_slice s  ON s.id = cc.dimension_slice_id AND s.dimension_id = d.id
   LEFT JOIN _timescaledb_catalog.compression_chunk_size ccs ON ccs.chunk_id = c.id
-  LEFT JOIN pg_class rc  ON rc.oid  = to_regclass(format('%I.%I', c.schema_name, c.table_name))
  WHERE h.schema_name = 'factory_telemetry';
 COMMENT ON VIEW factory_telemetry.v_chunks IS
     'one row per chunk of the factory_telemetry hypertables: range, status, size estimate (catalog only)';
@@ -215,18 +227,19 @@ SELECT t.relname::text                                 AS table_name,
   JOIN pg_class t ON t.oid = x.indrelid
   JOIN pg_namespace n ON n.oid = t.relnamespace AND n.nspname = 'factory_telemetry'
   LEFT JOIN pg_stat_all_indexes st ON st.indexrelid = i.oid
-  -- chunk indexes are named <chunk table>_<hypertable index>
+  -- a hypertable's chunks are its inheritance children; their copies of its
+  -- indexes are named <chunk table>_<hypertable index>
   LEFT JOIN LATERAL (
         SELECT count(*) AS chunk_indexes, sum(ci.relpages)::bigint AS relpages,
                sum(sci.idx_scan)::bigint AS idx_scan, sum(sci.idx_tup_read)::bigint AS idx_tup_read,
                sum(sci.idx_tup_fetch)::bigint AS idx_tup_fetch
-          FROM _timescaledb_catalog.hypertable h
-          JOIN _timescaledb_catalog.chunk c ON c.hypertable_id = h.id AND NOT c.dropped
-          JOIN pg_namespace cn ON cn.nspname = c.schema_name
-          JOIN pg_class ci ON ci.relnamespace = cn.oid AND ci.relkind = 'i'
-                          AND ci.relname = left(c.table_name || '_' || i.relname, 63)
+          FROM pg_inherits inh
+          JOIN pg_class ch ON ch.oid = inh.inhrelid
+          JOIN pg_index cx ON cx.indrelid = ch.oid
+          JOIN pg_class ci ON ci.oid = cx.indexrelid
+                          AND ci.relname = left(ch.relname || '_' || i.relname, 63)
           LEFT JOIN pg_stat_all_indexes sci ON sci.indexrelid = ci.oid
-         WHERE h.schema_name = n.nspname AND h.table_name = t.relname) cs ON true
+         WHERE inh.inhparent = t.oid) cs ON true
  WHERE t.relkind IN ('r', 'p');
 COMMENT ON VIEW factory_telemetry.v_index_usage_stats IS
     'per index of a factory_telemetry table: purpose (COMMENT), kind, scans summed over the chunk copies, size estimate';
@@ -257,8 +270,11 @@ SELECT s.table_name, 'sequential scans dominate',
                sum(greatest(t.reltuples, 0))::bigint AS approx_rows
           FROM pg_class t
           JOIN pg_namespace n ON n.oid = t.relnamespace
-          LEFT JOIN _timescaledb_catalog.chunk c ON c.schema_name = n.nspname AND c.table_name = t.relname
-          LEFT JOIN _timescaledb_catalog.hypertable h ON h.id = c.hypertable_id
+          -- a chunk: an inheritance child of a hypertable
+          LEFT JOIN pg_inherits inh ON inh.inhrelid = t.oid
+          LEFT JOIN pg_class p ON p.oid = inh.inhparent
+          LEFT JOIN pg_namespace pn ON pn.oid = p.relnamespace
+          LEFT JOIN _timescaledb_catalog.hypertable h ON h.schema_name = pn.nspname AND h.table_name = p.relname
           LEFT JOIN pg_stat_all_tables st ON st.relid = t.oid
          WHERE t.relkind = 'r'
            AND (n.nspname = 'factory_telemetry' OR h.schema_name = 'factory_telemetry')

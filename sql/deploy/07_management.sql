@@ -106,14 +106,30 @@ BEGIN
     ELSE
         v_name := p_chunk;
     END IF;
-    SELECT c.schema_name, c.table_name, h.schema_name AS ht_schema, h.table_name AS ht_name
+    -- a chunk is an inheritance child of a hypertable (pg_inherits): no
+    -- catalog column that differs between TimescaleDB versions is read
+    -- (chunk.schema_name/table_name until 2.28, chunk.relid from 2.29), and
+    -- dropped chunks (no table) are not found
+    SELECT cl.oid AS rel, h.schema_name AS ht_schema, h.table_name AS ht_name
       INTO v_chunk
-      FROM _timescaledb_catalog.chunk c
-      JOIN _timescaledb_catalog.hypertable h ON h.id = c.hypertable_id
-     WHERE c.table_name = v_name AND NOT c.dropped
-       AND (v_schema IS NULL OR c.schema_name = v_schema)
+      FROM pg_class cl
+      JOIN pg_namespace n ON n.oid = cl.relnamespace
+      JOIN pg_inherits inh ON inh.inhrelid = cl.oid
+      JOIN pg_class p ON p.oid = inh.inhparent
+      JOIN pg_namespace pn ON pn.oid = p.relnamespace
+      JOIN _timescaledb_catalog.hypertable h ON h.schema_name = pn.nspname AND h.table_name = p.relname
+     WHERE cl.relname = v_name AND cl.relkind IN ('r', 'f')
+       AND (v_schema IS NULL OR n.nspname = v_schema)
      ORDER BY (h.schema_name = 'factory_telemetry') DESC
      LIMIT 1;
+    IF NOT FOUND AND EXISTS (SELECT 1 FROM pg_class cl JOIN pg_namespace n ON n.oid = cl.relnamespace
+                              WHERE cl.relname = v_name AND cl.relkind = 'r'
+                                AND n.nspname = coalesce(v_schema, '_timescaledb_internal')) THEN
+        -- TimescaleDB 2.29+: a compressed-data relation is no hypertable's child
+        RAISE EXCEPTION 'chunk % belongs to no hypertable (a compressed-data relation?), not to a factory_telemetry hypertable', quote_literal(p_chunk)
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'these routines only manage chunks of factory_telemetry hypertables; list them with: SELECT chunk FROM factory_telemetry.v_chunks';
+    END IF;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'chunk % does not exist', quote_literal(p_chunk)
             USING ERRCODE = 'undefined_table',
@@ -125,7 +141,7 @@ BEGIN
             USING ERRCODE = 'insufficient_privilege',
                   HINT = 'these routines only manage chunks of factory_telemetry hypertables (compressed-data chunks included)';
     END IF;
-    RETURN to_regclass(format('%I.%I', v_chunk.schema_name, v_chunk.table_name));
+    RETURN v_chunk.rel::regclass;
 END
 $$;
 
@@ -164,10 +180,11 @@ DECLARE
 BEGIN
     v_rel := factory_telemetry._resolve_hypertable(compress_all_eligible_chunks.table_name);
     PERFORM factory_telemetry._positive_interval(compress_all_eligible_chunks.older_than, 'older_than');
-    IF NOT EXISTS (SELECT 1 FROM _timescaledb_catalog.hypertable h
-                    WHERE h.schema_name = 'factory_telemetry'
-                      AND h.table_name = (SELECT c.relname FROM pg_class c WHERE c.oid = v_rel)
-                      AND h.compression_state = 1) THEN
+    -- compression_state until 2.28, hypertable.status & 4 from 2.29: the view says either
+    IF NOT EXISTS (SELECT 1 FROM timescaledb_information.hypertables h
+                    WHERE h.hypertable_schema = 'factory_telemetry'
+                      AND h.hypertable_name = (SELECT c.relname FROM pg_class c WHERE c.oid = v_rel)
+                      AND h.compression_enabled) THEN
         RAISE EXCEPTION 'compression is not enabled on %', v_rel
             USING ERRCODE = 'object_not_in_prerequisite_state', HINT = 're-run sql/deploy.sh (step compression)';
     END IF;
@@ -205,8 +222,7 @@ DECLARE
     v_chunk regclass := factory_telemetry._resolve_chunk(chunk_name);
     v_status integer;
 BEGIN
-    SELECT c.status INTO v_status FROM _timescaledb_catalog.chunk c
-     WHERE format('%I.%I', c.schema_name, c.table_name)::regclass = v_chunk;
+    v_status := _timescaledb_functions.chunk_status(v_chunk);
     IF (v_status & 1) = 1 AND (v_status & 8) = 0 THEN
         RAISE NOTICE 'chunk % is already compressed', v_chunk;
         RETURN false;
@@ -224,8 +240,7 @@ DECLARE
     v_chunk regclass := factory_telemetry._resolve_chunk(chunk_name);
     v_status integer;
 BEGIN
-    SELECT c.status INTO v_status FROM _timescaledb_catalog.chunk c
-     WHERE format('%I.%I', c.schema_name, c.table_name)::regclass = v_chunk;
+    v_status := _timescaledb_functions.chunk_status(v_chunk);
     IF (v_status & 1) = 0 THEN
         RAISE NOTICE 'chunk % is not compressed', v_chunk;
         RETURN false;
