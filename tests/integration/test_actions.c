@@ -460,6 +460,7 @@ static void test_jobs_pause_resume_run(void **state)
 	assert_non_null(strstr(action_current(r)->steps[0].shown, "CALL public.run_job('"));
 	assert_non_null(strstr(action_current(r)->note, "no scheduler is running"));
 	run(r, &w, NULL);
+	assert_non_null(strstr(action_message(r), "ran in this session with CALL run_job"));  /* which path */
 	long long unc1 = q1n(c, "SELECT count(*) FROM show_chunks('act.jobt', older_than => interval '3 days') c "
 				"JOIN pg_class pc ON pc.oid = c JOIN _timescaledb_catalog.chunk k ON k.table_name = pc.relname "
 				"WHERE k.status & 1 = 0", NULL);
@@ -469,6 +470,8 @@ static void test_jobs_pause_resume_run(void **state)
 	assert_int_equal(plan(r, &w, &q), AST_PLANNED);
 	assert_non_null(strstr(action_current(r)->steps[0].shown, "alter_job('"));
 	assert_non_null(strstr(action_current(r)->steps[0].shown, "next_start => now()"));
+	assert_non_null(strstr(action_current(r)->steps[0].desc, "via alter_job"));
+	assert_non_null(strstr(action_current(r)->note, "the scheduler is running"));
 	action_dismiss(r);
 	/* no such job */
 	q.job_id = 987654;

@@ -331,7 +331,8 @@ import json,sys
 d=json.load(open(sys.argv[1])); assert d["ok"] and d["action"]=="job-resume" and d["steps"][0]["state"]=="done"'
 verdict $? "job resume ID --json: the job is scheduled again"
 run "$BIN" job run "$JOB" "$DB"
-[ "$RC" -eq 0 ] && grep -q 'CALL run_job runs the job here' "$T/out" && grep -q "^1/1 step  run job $JOB now: ok" "$T/out" &&
+[ "$RC" -eq 0 ] && grep -q 'CALL run_job runs the job here' "$T/out" && grep -q "^1/1 step  run job $JOB in this session with CALL run_job: ok" "$T/out" &&
+  grep -q "^Run now job $JOB: ran in this session with CALL run_job (" "$T/out" &&
   [ "$(chunks $TBL | awk -v c="$C1" '$1 == c { print $2 }')" = C ]
 verdict $? "job run ID: says CALL run_job (no scheduler), and the policy compressed the decompressed chunk again"
 run "$BIN" job run 999999 "$DB"

@@ -602,17 +602,31 @@ static void build_job(struct action_runner *r, const PGresult *res)
 	snprintf(sid, sizeof sid, "%d", id);
 	switch (r->req.kind) {
 	case ACT_JOB_RUN:
+		/* A run in progress (a scheduler worker on it): alter_job's
+		 * next_start would be overwritten when that run ends, and run_job
+		 * would run the job twice at once. */
+		if (strcmp(pgres_text(res, 0, "job_status", ""), "Running") == 0) {
+			snprintf(why, sizeof why, "job %d is running now: run it again once this run has finished", id);
+			refuse(r, why);
+			return;
+		}
+		/* A running scheduler is asked to start the job (its worker runs it,
+		 * job_stats and job_history record the run, its locks and timeouts
+		 * are the job's own); without one (embedded) CALL run_job runs it in
+		 * the action session and waits for it. */
 		if (r->req.scheduler_running) {
 			snprintf(s->sql, sizeof s->sql, "SELECT @ts.alter_job($1::int, next_start => now())");
-			snprintf(p->note, sizeof p->note, "the scheduler is running: it is asked to start the job now "
-				 "(alter_job next_start), so its run is recorded in the job statistics");
+			snprintf(s->desc, sizeof s->desc, "schedule job %d now via alter_job (next_start => now())", id);
+			snprintf(p->note, sizeof p->note, "the scheduler is running: alter_job sets next_start to now and "
+				 "the scheduler runs the job within seconds; its run is recorded in job_stats");
+			snprintf(p->effect, sizeof p->effect, "the scheduler runs %s once, now", what);
 		} else {
 			snprintf(s->sql, sizeof s->sql, "CALL @ts.run_job($1::int)");
+			snprintf(s->desc, sizeof s->desc, "run job %d in this session with CALL run_job", id);
 			snprintf(p->note, sizeof p->note, "no scheduler is running: CALL run_job runs the job here, "
-				 "in the action session (job statistics are not updated)");
+				 "in the action session, and waits for it (job statistics are not updated)");
+			snprintf(p->effect, sizeof p->effect, "runs %s once, in this session", what);
 		}
-		snprintf(s->desc, sizeof s->desc, "run job %d now", id);
-		snprintf(p->effect, sizeof p->effect, "runs %s once", what);
 		break;
 	case ACT_JOB_PAUSE:
 		if (!scheduled) {
@@ -973,8 +987,15 @@ static void finish(struct action_runner *r, const char *event, const char *how)
 			log_event(r, "skip", r->plan.steps[i].shown, NAN, "skipped by the operator: not run");
 		}
 	/* the counts first: the status line may cut the end */
-	set_msg(r, "%s %s: %d/%d steps, %s%s%s%.0d%s in %.1f s", r->plan.title, r->plan.target, done, total, how,
-		sizes, skipped ? ", " : "", skipped, skipped ? " skipped" : "", ev_time() - r->run_started);
+	if (r->plan.kind == ACT_JOB_RUN && strcmp(event, "done") == 0 && r->plan.nsteps == 1 &&
+	    r->plan.steps[0].state == STEP_DONE)  /* which path it took */
+		set_msg(r, "%s %s: %s (%.1f s)", r->plan.title, r->plan.target,
+			strstr(r->plan.steps[0].sql, "alter_job")
+			? "scheduled now via alter_job; the scheduler will run it"
+			: "ran in this session with CALL run_job", ev_time() - r->run_started);
+	else
+		set_msg(r, "%s %s: %d/%d steps, %s%s%s%.0d%s in %.1f s", r->plan.title, r->plan.target, done, total, how,
+			sizes, skipped ? ", " : "", skipped, skipped ? " skipped" : "", ev_time() - r->run_started);
 	r->state = AST_DONE;
 	r->cur = -1;
 	log_event(r, event, "", ev_time() - r->run_started, r->message);

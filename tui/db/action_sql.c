@@ -4,6 +4,10 @@
  * only evaluated where they apply. */
 #include "action_sql.h"
 
+/* Time ranges are read through _timescaledb_catalog.chunk_constraint: a
+ * table until 2.27, from 2.28 on a view over dimension_slice (which then
+ * carries chunk_id), kept in 2.29. */
+
 /* Bytes of a chunk for the dialog: the relpages estimate, or, for a chunk
  * never vacuumed/analyzed (relpages 0), its main fork's size (one stat per
  * chunk, only when an action is planned). */
@@ -11,10 +15,29 @@
 	"(CASE WHEN " c ".relpages > 0 THEN " c ".relpages::float8 * current_setting('block_size')::float8 " \
 	"ELSE pg_catalog.pg_relation_size(" c ".oid)::float8 END)"
 
+/* The relation (oid) of a chunk catalog row k on every catalog layout:
+ * chunk.schema_name/table_name until TimescaleDB 2.28, chunk.relid
+ * (regclass) from 2.29. Read through to_jsonb(k), so the text names no
+ * column the server lacks; a join on it hashes each chunk row once. A
+ * dropped chunk (a row without a table, until 2.25) maps to NULL. */
+#define CHUNK_OID(k) \
+	"(CASE WHEN (to_jsonb(" k ")->>'relid') IS NOT NULL THEN (to_jsonb(" k ")->>'relid')::regclass::oid " \
+	"ELSE to_regclass(pg_catalog.format('%I.%I', to_jsonb(" k ")->>'schema_name', " \
+	"to_jsonb(" k ")->>'table_name'))::oid END)"
+
+/* Compression enabled on hypertable h: compression_state 1 until 2.28
+ * (2 = an internal compressed hypertable), status bit 4 from 2.29 (no
+ * internal compressed hypertables, compression_state no longer kept). The
+ * plans read it as compression_state = 1. */
+#define HT_COMPRESSION_STATE(h) \
+	"(CASE WHEN " h ".id IS NULL THEN NULL WHEN " h ".compression_state = 2 THEN 2 " \
+	"WHEN " h ".compression_state = 1 OR coalesce((to_jsonb(" h ")->>'status')::int, 0) & 4 = 4 THEN 1 " \
+	"ELSE 0 END)"
+
 #define CHUNK_JOIN \
 	"JOIN pg_catalog.pg_class c2 ON c2.oid = lst.rel " \
 	"JOIN pg_catalog.pg_namespace n2 ON n2.oid = c2.relnamespace " \
-	"JOIN _timescaledb_catalog.chunk k ON k.schema_name = n2.nspname AND k.table_name = c2.relname "
+	"JOIN _timescaledb_catalog.chunk k ON " CHUNK_OID("k") " = c2.oid "
 
 #define TIME_RANGE \
 	"LEFT JOIN LATERAL (SELECT ds.range_start, ds.range_end " \
@@ -26,7 +49,8 @@
 #define TARGET_HDR \
 	"WITH t AS (SELECT $1::regclass AS rel), " \
 	"hdr AS (SELECT t.rel, n.nspname AS rel_schema, c.relname AS rel_name, c.relkind::text AS relkind, " \
-	"  h.id AS ht_id, h.compression_state, pg_catalog.pg_has_role(c.relowner, 'USAGE') AS owner, " \
+	"  h.id AS ht_id, " HT_COMPRESSION_STATE("h") " AS compression_state, " \
+	"  pg_catalog.pg_has_role(c.relowner, 'USAGE') AS owner, " \
 	"  pg_catalog.pg_get_userbyid(c.relowner) AS owner_name " \
 	"  FROM t JOIN pg_catalog.pg_class c ON c.oid = t.rel " \
 	"  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace " \
@@ -50,7 +74,7 @@ const char *const action_sql_compress_plan =
 
 const char *const action_sql_chunk_plan =
 	"SELECT n.nspname AS chunk_schema, c.relname AS chunk_name, k.status, k.id AS chunk_id, "
-	"  h.schema_name AS ht_schema, h.table_name AS ht_name, h.compression_state, "
+	"  h.schema_name AS ht_schema, h.table_name AS ht_name, " HT_COMPRESSION_STATE("h") " AS compression_state, "
 	"  pg_catalog.pg_has_role(c.relowner, 'USAGE') AS owner, pg_catalog.pg_get_userbyid(c.relowner) AS owner_name, "
 	"  " REL_BYTES("c") " AS bytes, "
 	"  (SELECT s.uncompressed_heap_size + s.uncompressed_toast_size + s.uncompressed_index_size "
@@ -58,7 +82,7 @@ const char *const action_sql_chunk_plan =
 	"  (SELECT s.compressed_heap_size + s.compressed_toast_size + s.compressed_index_size "
 	"     FROM _timescaledb_catalog.compression_chunk_size s WHERE s.chunk_id = k.id) AS after_bytes "
 	"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"LEFT JOIN _timescaledb_catalog.chunk k ON k.schema_name = n.nspname AND k.table_name = c.relname "
+	"LEFT JOIN _timescaledb_catalog.chunk k ON " CHUNK_OID("k") " = c.oid "
 	"LEFT JOIN _timescaledb_catalog.hypertable h ON h.id = k.hypertable_id "
 	"WHERE c.oid = $1::regclass";
 
@@ -66,7 +90,7 @@ const char *const action_sql_measure =
 	"SELECT s.uncompressed_heap_size + s.uncompressed_toast_size + s.uncompressed_index_size AS before_bytes, "
 	"  s.compressed_heap_size + s.compressed_toast_size + s.compressed_index_size AS after_bytes "
 	"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"JOIN _timescaledb_catalog.chunk k ON k.schema_name = n.nspname AND k.table_name = c.relname "
+	"JOIN _timescaledb_catalog.chunk k ON " CHUNK_OID("k") " = c.oid "
 	"JOIN _timescaledb_catalog.compression_chunk_size s ON s.chunk_id = k.id "
 	"WHERE c.oid = $1::regclass";
 
@@ -116,7 +140,9 @@ const char *const action_sql_refresh_plan =
 
 const char *const action_sql_job_plan =
 	"SELECT j.job_id, j.proc_name, j.scheduled, j.hypertable_schema, j.hypertable_name, "
-	"  j.owner::text AS owner_name, pg_catalog.pg_has_role(j.owner, 'USAGE') AS owner "
+	"  j.owner::text AS owner_name, pg_catalog.pg_has_role(j.owner, 'USAGE') AS owner, "
+	"  (SELECT s.job_status FROM timescaledb_information.job_stats s WHERE s.job_id = j.job_id "
+	"    LIMIT 1) AS job_status "
 	"FROM timescaledb_information.jobs j WHERE j.job_id = $1::int";
 
 const char *const action_sql_retention_plan =
@@ -152,7 +178,7 @@ const char *const action_sql_maintenance_plan =
 	"stale AS (SELECT hts.schema_name, hts.table_name, count(*) AS n, "
 	"   sum(c.relpages::float8 * current_setting('block_size')::float8) AS bytes "
 	"   FROM hts JOIN _timescaledb_catalog.chunk k ON k.hypertable_id = hts.id "
-	"   JOIN pg_catalog.pg_class c ON c.oid = to_regclass(format('%I.%I', k.schema_name, k.table_name)) "
+	"   JOIN pg_catalog.pg_class c ON c.oid = " CHUNK_OID("k") " "
 	"   LEFT JOIN pg_catalog.pg_stat_all_tables s ON s.relid = c.oid "
 	"   WHERE hts.owner AND (k.status & 1) = 0 AND (c.reltuples < 0 "
 	"      OR coalesce(s.n_mod_since_analyze, 0) > greatest(c.reltuples, 0) * 0.1 + 50) "
@@ -165,7 +191,7 @@ const char *const action_sql_maintenance_plan =
 	"   (SELECT count(*) FROM @ts.show_chunks(bk.rel, older_than => CASE WHEN bk.after ~ '^-?[0-9]+$' "
 	"      THEN NULL ELSE bk.after::interval END) s(r) "
 	"     JOIN pg_catalog.pg_class c ON c.oid = s.r JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"     JOIN _timescaledb_catalog.chunk k ON k.schema_name = n.nspname AND k.table_name = c.relname "
+	"     JOIN _timescaledb_catalog.chunk k ON " CHUNK_OID("k") " = c.oid "
 	"     WHERE (k.status & 1) = 0 OR (k.status & 8) <> 0) AS n FROM bk), "
 	"lag AS (SELECT ca.user_view_schema, ca.user_view_name, j.config->>'start_offset' AS so, "
 	"   j.config->>'end_offset' AS eo "
