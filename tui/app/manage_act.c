@@ -500,7 +500,11 @@ static int prepare_and_drive(struct act_run *x, const struct action_request *req
 /* ------------------------------------------------- resolving a target */
 
 static const char lookup_sql[] =
-	"SELECT n.nspname AS rel_schema, c.relname AS rel_name, h.id AS ht_id, h.compression_state,"
+	"SELECT n.nspname AS rel_schema, c.relname AS rel_name, h.id AS ht_id,"
+	/* compression_state 1 until 2.28, hypertable.status & 4 from 2.29 */
+	" CASE WHEN h.id IS NULL THEN NULL WHEN h.compression_state = 2 THEN 2"
+	"  WHEN h.compression_state = 1 OR coalesce((to_jsonb(h)->>'status')::int, 0) & 4 = 4 THEN 1"
+	"  ELSE 0 END AS compression_state,"
 	" k.id AS chunk_id,"
 	" pg_catalog.pg_has_role(c.relowner, 'USAGE') AS owner, pg_catalog.pg_get_userbyid(c.relowner) AS owner_name,"
 	" (SELECT j.config->>'compress_after' FROM timescaledb_information.jobs j"
@@ -510,8 +514,12 @@ static const char lookup_sql[] =
 	"   WHERE d.hypertable_id = h.id AND d.interval_length IS NOT NULL ORDER BY d.id LIMIT 1) AS time_type"
 	" FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
 	" LEFT JOIN _timescaledb_catalog.hypertable h ON h.schema_name = n.nspname AND h.table_name = c.relname"
-	" LEFT JOIN _timescaledb_catalog.chunk k ON k.schema_name = n.nspname AND k.table_name = c.relname"
-	"  AND NOT k.dropped"
+	/* the chunk row's relation on every catalog layout (as CHUNK_OID in
+	 * tui/db/action_sql.c): schema_name/table_name until 2.28, relid from
+	 * 2.29; a dropped chunk (no table) maps to NULL */
+	" LEFT JOIN _timescaledb_catalog.chunk k ON c.oid = (CASE WHEN (to_jsonb(k)->>'relid') IS NOT NULL"
+	"  THEN (to_jsonb(k)->>'relid')::regclass::oid ELSE to_regclass(pg_catalog.format('%I.%I',"
+	"  to_jsonb(k)->>'schema_name', to_jsonb(k)->>'table_name'))::oid END)"
 	" WHERE c.oid = $1::regclass";
 
 /* %s: TimescaleDB's schema, quoted by PQescapeIdentifier. */
@@ -521,7 +529,9 @@ static const char older_chunks_sql[] =
 	" FROM %s.show_chunks($1::regclass, older_than => $2::interval) s(rel)"
 	" JOIN pg_catalog.pg_class c2 ON c2.oid = s.rel"
 	" JOIN pg_catalog.pg_namespace n2 ON n2.oid = c2.relnamespace"
-	" JOIN _timescaledb_catalog.chunk k ON k.schema_name = n2.nspname AND k.table_name = c2.relname"
+	" JOIN _timescaledb_catalog.chunk k ON c2.oid = (CASE WHEN (to_jsonb(k)->>'relid') IS NOT NULL"
+	"  THEN (to_jsonb(k)->>'relid')::regclass::oid ELSE to_regclass(pg_catalog.format('%%I.%%I',"
+	"  to_jsonb(k)->>'schema_name', to_jsonb(k)->>'table_name'))::oid END)"
 	" LEFT JOIN LATERAL (SELECT ds.range_start FROM _timescaledb_catalog.chunk_constraint cc"
 	"   JOIN _timescaledb_catalog.dimension_slice ds ON ds.id = cc.dimension_slice_id"
 	"   JOIN _timescaledb_catalog.dimension d ON d.id = ds.dimension_id AND d.interval_length IS NOT NULL"
