@@ -122,10 +122,10 @@ BEGIN
        AND (v_schema IS NULL OR n.nspname = v_schema)
      ORDER BY (h.schema_name = 'factory_telemetry') DESC
      LIMIT 1;
-    IF NOT FOUND AND EXISTS (SELECT 1 FROM pg_class cl JOIN pg_namespace n ON n.oid = cl.relnamespace
-                              WHERE cl.relname = v_name AND cl.relkind = 'r'
-                                AND n.nspname = coalesce(v_schema, '_timescaledb_internal')) THEN
-        -- TimescaleDB 2.29+: a compressed-data relation is no hypertable's child
+    IF NOT FOUND AND coalesce(v_schema, '_timescaledb_internal') = '_timescaledb_internal'
+       AND EXISTS (SELECT 1 FROM pg_class cl JOIN pg_namespace n ON n.oid = cl.relnamespace
+                    WHERE cl.relname = v_name AND cl.relkind = 'r' AND n.nspname = '_timescaledb_internal') THEN
+        -- a compressed-data chunk is no hypertable's inheritance child
         RAISE EXCEPTION 'chunk % belongs to no hypertable (a compressed-data relation?), not to a factory_telemetry hypertable', quote_literal(p_chunk)
             USING ERRCODE = 'insufficient_privilege',
                   HINT = 'these routines only manage chunks of factory_telemetry hypertables; list them with: SELECT chunk FROM factory_telemetry.v_chunks';
