@@ -323,6 +323,25 @@ static void cagg_cells(void **state)
 	assert_string_equal(b, "1h05m");
 	k->cell(&c, &g, 5, 16, b, sizeof b);
 	assert_string_equal(b, "never");
+	/* integer time: units, never an epoch or seconds */
+	g.time_is_int = true;
+	g.wm_int_known = true;
+	g.watermark_int = 4600;
+	g.lag_int = 400;
+	g.job_id = 7;
+	g.end_offset_int = 100;
+	k->cell(&c, &g, 3, 7, b, sizeof b);
+	assert_string_equal(b, "400u");
+	k->cell(&c, &g, 4, 7, b, sizeof b);
+	assert_string_equal(b, "100u");
+	k->cell(&c, &g, 5, 16, b, sizeof b);
+	assert_string_equal(b, "4,600");
+	g.lag_int = 1796197435;
+	k->cell(&c, &g, 3, 7, b, sizeof b);
+	assert_string_equal(b, "1.8Gu");
+	g.lag_int = NAN;  /* no integer_now(): unknown */
+	k->cell(&c, &g, 3, 7, b, sizeof b);
+	assert_string_equal(b, "-");
 }
 
 int main(void)

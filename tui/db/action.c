@@ -617,8 +617,8 @@ static void build_job(struct action_runner *r, const PGresult *res)
 		if (r->req.scheduler_running) {
 			snprintf(s->sql, sizeof s->sql, "SELECT @ts.alter_job($1::int, next_start => now())");
 			snprintf(s->desc, sizeof s->desc, "schedule job %d now via alter_job (next_start => now())", id);
-			snprintf(p->note, sizeof p->note, "the scheduler is running: alter_job sets next_start to now and "
-				 "the scheduler runs the job within seconds; its run is recorded in job_stats");
+			snprintf(p->note, sizeof p->note, "the scheduler is running: it starts the job within seconds "
+				 "(next_start => now()); the run is recorded in job_stats");
 			snprintf(p->effect, sizeof p->effect, "the scheduler runs %s once, now", what);
 		} else {
 			snprintf(s->sql, sizeof s->sql, "CALL @ts.run_job($1::int)");
