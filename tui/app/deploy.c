@@ -459,6 +459,7 @@ static const char preflight_sql[] =
 	"   WHERE e.extname = 'timescaledb') AS ts_schema,"
 	" pg_catalog.current_setting('timescaledb.license', true) AS license,"
 	" (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user) AS superuser,"
+	" pg_catalog.current_setting('shared_preload_libraries') ~ '(^|[ ,])\"?timescaledb\"?($|[ ,])' AS preloaded,"
 	" pg_catalog.has_database_privilege(pg_catalog.current_database(), 'CREATE') AS can_create_schema,"
 	" CASE WHEN pg_catalog.to_regnamespace('factory_telemetry') IS NOT NULL"
 	"  THEN pg_catalog.has_schema_privilege('factory_telemetry', 'CREATE') END AS can_create_in_schema,"
@@ -538,6 +539,10 @@ static int preflight(struct hl_session *h, double timeout)
 	} else if (!ver) {
 		fprintf(stderr, "tsdbtop deploy: TimescaleDB is not available on this server"
 				" (no timescaledb in pg_available_extensions)\n");
+		rc = 1;
+	} else if (!inst && !truthy(r, "preloaded")) {
+		fprintf(stderr, "tsdbtop deploy: TimescaleDB is not available on this server: installed but not"
+				" preloaded (add timescaledb to shared_preload_libraries and restart)\n");
 		rc = 1;
 	} else if (inst && schema && strcmp(schema, "public") != 0) {
 		fprintf(stderr, "tsdbtop deploy: extension timescaledb is installed in schema \"%s\"; the steps call"

@@ -238,7 +238,8 @@ static char *units_text(char *buf, size_t n, double v)
 		snprintf(buf, n, "%.0fu", v);
 		return buf;
 	}
-	int k = -1;
+	int k = 0; /* v >= 100000: at least k */
+	v /= 1000;
 	while (v >= 1000 && k < 5) {
 		v /= 1000;
 		k++;
