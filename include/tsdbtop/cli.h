@@ -32,6 +32,7 @@ struct options {
 	bool kiosk;                 /* --kiosk: read-only, banner, no dialogs */
 	double cycle;               /* --cycle SECS: zoomed panes in turn (0: all) */
 	bool mouse;                 /* --mouse */
+	bool compat;                /* --compat (or TSDBTOP_COMPAT=1, compat = yes): public views */
 	unsigned given;             /* CLI_GIVEN_* bits: flags on the command line */
 	const struct config *config; /* the effective configuration (NULL: defaults) */
 };
@@ -40,7 +41,7 @@ struct options {
 enum {
 	CLI_GIVEN_INTERVAL = 1, CLI_GIVEN_THEME = 2, CLI_GIVEN_READ_ONLY = 4, CLI_GIVEN_LOG = 8,
 	CLI_GIVEN_STMT_TIMEOUT = 16, CLI_GIVEN_LOCK_TIMEOUT = 32, CLI_GIVEN_KIOSK = 64,
-	CLI_GIVEN_CYCLE = 128,
+	CLI_GIVEN_CYCLE = 128, CLI_GIVEN_COMPAT = 256,
 };
 
 /* Flags over the configuration: every flag given is set into c with the

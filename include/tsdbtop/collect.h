@@ -23,8 +23,11 @@ struct collector {
 extern const struct collector collectors[];
 extern const int collector_count;
 
-/* The SQL a collector runs on this server, or NULL (with why) if none fits. */
+/* The SQL a collector runs on this server, or NULL (with why) if none fits.
+ * compat: the compatibility-mode query (NAME.compat.sql: public views) when
+ * the collector has one, else its fast query (which then reads no
+ * TimescaleDB catalog). */
 const char *collector_sql(const struct collector *c, const struct server_info *si,
-			  char *why, size_t n);
+			  bool compat, char *why, size_t n);
 
 #endif

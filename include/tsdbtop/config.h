@@ -24,6 +24,7 @@ struct config {
 	bool read_only;
 	char log_file[512];
 	double statement_timeout, lock_timeout;
+	bool compat;                  /* compatibility mode (public views) */
 	int pane_order[PANE_COUNT];   /* pane ids in display order */
 	bool pane_visible[PANE_COUNT];
 	bool kiosk;

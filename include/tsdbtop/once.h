@@ -24,6 +24,8 @@ void once_print_text(FILE *out, const struct snapshot *s, int pane, double now);
 struct json_object *once_json(const struct snapshot *s, int pane, double now);
 /* Small helpers shared with the other headless printers. */
 struct json_object *once_json_server(const struct snapshot *s);
+/* {"active": bool, "reason": text|null, "detail": text|null} */
+struct json_object *once_json_compat(const struct snapshot *s);
 struct json_object *once_json_time(double epoch);   /* ISO 8601 UTC or NULL */
 struct json_object *once_json_num(double v);        /* NULL for NaN/inf */
 /* Sanitised "schema.name" (schema omitted when public). */

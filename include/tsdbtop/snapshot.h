@@ -11,6 +11,7 @@
 #define TSDBTOP_SNAPSHOT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "tsdbtop/server.h"
@@ -154,6 +155,22 @@ struct pane_meta {
 	double poll_ms;            /* duration of the last successful query */
 };
 
+/* Compatibility mode: the panes read TimescaleDB's public views and size
+ * functions (sql/queries/NAME.compat.sql) instead of its catalog tables.
+ * Slower; the header says so and why. */
+enum compat_reason {
+	COMPAT_OFF,
+	COMPAT_FORCED,             /* --compat, TSDBTOP_COMPAT=1, compat = yes */
+	COMPAT_UNKNOWN_VERSION,    /* TimescaleDB newer than the newest layout known */
+	COMPAT_FAST_FAILED,        /* a fast query failed with 42703/42P01 */
+};
+
+struct compat_state {
+	bool active;
+	enum compat_reason reason;
+	char detail[200];          /* e.g. "chunks: column c.foo does not exist" */
+};
+
 #define ROWS(type) struct { type *v; int n, cap; }
 
 struct snapshot {
@@ -170,6 +187,7 @@ struct snapshot {
 	struct cache_db cache;
 	struct scheduler_info sched;
 	int worst[HEALTH_UNKNOWN + 1];  /* counts of rows per health, all panes */
+	struct compat_state compat;
 };
 
 /* Grow a ROWS() array by one zeroed element; returns it or NULL. */
@@ -184,5 +202,14 @@ void snapshot_clear_rows(void *rows);
 void snapshot_free(struct snapshot *s);
 const char *health_name(enum health h);
 const char *cagg_state_name(enum cagg_state s);
+/* "forced", "unknown_version", "fast_query_failed"; NULL when off. */
+const char *compat_reason_name(enum compat_reason r);
+/* One line for headers, "" when off. brief (the console's header row):
+ * "compatibility mode: forced by option" / "...: unknown TimescaleDB
+ * version" / "...: fast query failed (chunks 42703)"; otherwise the same
+ * with the version or the error message. Raw text (an error message):
+ * sanitise before drawing. */
+void compat_describe(char *buf, size_t n, const struct compat_state *c,
+		     const struct server_info *si, bool brief);
 
 #endif

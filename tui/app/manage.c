@@ -93,9 +93,21 @@ static int check_opt(void *ud, int idx, const char *arg, FILE *err)
 	return 0;
 }
 
+/* Compatibility mode is said on stderr (stdout keeps its format). */
+static void compat_note(const char *cmd, const struct snapshot *s)
+{
+	char cd[400], cl[400];
+	compat_describe(cd, sizeof cd, &s->compat, &s->server, false);
+	if (!cd[0])
+		return;
+	sanitize_text(cl, sizeof cl, cd);
+	fprintf(stderr, "tsdbtop %s: %s\n", cmd, cl);
+}
+
 /* The thresholds of the configuration file (the default path), when there
- * is one; its errors are the console's to report (--print-config). */
-static void config_thresholds(struct thresholds *th)
+ * is one, and its compat setting; its errors are the console's to report
+ * (--print-config). */
+static void config_thresholds(struct thresholds *th, bool *compat)
 {
 	struct config c;
 	char path[512], errs[1024];
@@ -104,6 +116,7 @@ static void config_thresholds(struct thresholds *th)
 	if (path[0])
 		config_load(&c, path, false, errs, sizeof errs);
 	*th = c.th;
+	*compat = c.compat;
 }
 
 int cmd_check(int argc, char **argv)
@@ -113,7 +126,8 @@ int cmd_check(int argc, char **argv)
 	const char *pos[1];
 	int npos;
 	char msg[512];
-	config_thresholds(&c.th);   /* --warn / --crit override them */
+	bool cfg_compat;
+	config_thresholds(&c.th, &cfg_compat);   /* --warn / --crit override them */
 	/* Nagios: usage errors are UNKNOWN (3). */
 	if (cli_parse_cmd(&o, argc, argv, stderr, "check", check_opts, 3, check_opt, &c, pos, &npos, 1) != 0)
 		return 3;
@@ -130,6 +144,7 @@ int cmd_check(int argc, char **argv)
 	}
 	if (npos)
 		o.conninfo = pos[0];
+	o.compat = o.compat || cfg_compat;
 	struct snapshot snap;
 	memset(&snap, 0, sizeof snap);
 	if (headless_snapshot(&o, &snap, &c.th, msg, sizeof msg) != 0) {
@@ -142,6 +157,7 @@ int cmd_check(int argc, char **argv)
 		snapshot_free(&snap);
 		return 3;
 	}
+	compat_note("check", &snap);
 	struct check_report rep;
 	char out[4096];
 	check_eval(&snap, &c.th, now_s(), c.only, &rep);
@@ -182,7 +198,9 @@ static int snapshot_cmd(int argc, char **argv, const char *name, const char *syn
 		a->o.conninfo = a->pos[0];
 	struct thresholds th;
 	char msg[512];
-	config_thresholds(&th);
+	bool cfg_compat;
+	config_thresholds(&th, &cfg_compat);
+	a->o.compat = a->o.compat || cfg_compat;
 	memset(snap, 0, sizeof *snap);
 	if (headless_snapshot(&a->o, snap, &th, msg, sizeof msg) != 0) {
 		fprintf(stderr, "tsdbtop %s: %s\n", name, msg);
@@ -234,6 +252,8 @@ int cmd_health(int argc, char **argv)
 	struct json_object *doc = a.json ? json_doc("health") : NULL;
 	struct json_object *arr = a.json ? json_object_new_array() : NULL;
 	if (!a.json)
+		compat_note("health", &s);
+	if (!a.json)
 		printf("health: %d ok, %d warning, %d critical\n", s.worst[HEALTH_OK], s.worst[HEALTH_WARNING],
 		       s.worst[HEALTH_CRITICAL]);
 	for (int i = 0; i < s.hts.n; i++)
@@ -266,6 +286,7 @@ int cmd_health(int argc, char **argv)
 		for (int i = HEALTH_OK; i <= HEALTH_UNKNOWN; i++)
 			json_object_object_add(h, health_name((enum health)i), json_object_new_int(s.worst[i]));
 		json_object_object_add(doc, "server", once_json_server(&s));
+		json_object_object_add(doc, "compat", once_json_compat(&s));
 		json_object_object_add(doc, "health", h);
 		json_object_object_add(doc, "problems", arr);
 		print_json(doc);

@@ -324,6 +324,12 @@ static void text_header(FILE *out, const struct snapshot *s, double now)
 			server_update_pending(si) ? ", extension update pending" : "");
 	else
 		fprintf(out, "PostgreSQL %s, TimescaleDB is not installed in database %s\n", pgv, db);
+	if (s->compat.active) {
+		char cd[400], cl[400];
+		compat_describe(cd, sizeof cd, &s->compat, si, false);
+		sanitize_text(cl, sizeof cl, cd);
+		fprintf(out, "%s\n", cl);
+	}
 	fprintf(out, "health: %d ok, %d warning, %d critical\n", s->worst[HEALTH_OK], s->worst[HEALTH_WARNING],
 		s->worst[HEALTH_CRITICAL]);
 }
@@ -408,6 +414,17 @@ static void add_health(struct json_object *o, enum health h, const char *why)
 {
 	add_s(o, "health", health_name(h));
 	add_s(o, "why", why);
+}
+
+/* "compat": {"active": bool, "reason": "forced" | "unknown_version" |
+ * "fast_query_failed" | null, "detail": text | null} */
+struct json_object *once_json_compat(const struct snapshot *s)
+{
+	struct json_object *o = json_object_new_object();
+	add_b(o, "active", s->compat.active);
+	add_sn(o, "reason", s->compat.active ? compat_reason_name(s->compat.reason) : NULL);
+	add_sn(o, "detail", s->compat.active && s->compat.detail[0] ? s->compat.detail : NULL);
+	return o;
 }
 
 struct json_object *once_json_server(const struct snapshot *s)
@@ -653,6 +670,7 @@ struct json_object *once_json(const struct snapshot *s, int pane, double now)
 	add_s(root, "tsdbtop", TSDBTOP_VERSION);
 	add(root, "generated_at", once_json_time(now));
 	add(root, "server", once_json_server(s));
+	add(root, "compat", once_json_compat(s));
 	for (int i = HEALTH_OK; i <= HEALTH_UNKNOWN; i++)
 		add_i(h, health_name((enum health)i), s->worst[i]);
 	add(root, "health", h);

@@ -14,7 +14,7 @@ enum opt_id {
 	O_HOST = 'h', O_PORT = 'p', O_USER = 'U', O_DBNAME = 'd',
 	O_HELP = 256, O_VERSION, O_INFO, O_ONCE, O_JSON, O_PANE, O_INTERVAL,
 	O_THEME, O_READ_ONLY, O_LOG, O_NO_COLOR, O_ASCII, O_STMT_TIMEOUT, O_LOCK_TIMEOUT,
-	O_CONFIG, O_PRINT_CONFIG, O_KIOSK, O_CYCLE, O_MOUSE, O_POLLS,
+	O_CONFIG, O_PRINT_CONFIG, O_KIOSK, O_CYCLE, O_MOUSE, O_POLLS, O_COMPAT,
 };
 
 struct opt_def {
@@ -39,6 +39,7 @@ static const struct opt_def opt_defs[] = {
 	{ "log", O_LOG, required_argument, "FILE", "action log file (JSON lines; default in XDG_STATE_HOME/tsdbtop)" },
 	{ "statement-timeout", O_STMT_TIMEOUT, required_argument, "SECS", "server statement_timeout for monitoring queries (default 10)" },
 	{ "lock-timeout", O_LOCK_TIMEOUT, required_argument, "SECS", "server lock_timeout (default 2)" },
+	{ "compat", O_COMPAT, no_argument, NULL, "compatibility mode: read TimescaleDB's public views, not its catalog (slower; also TSDBTOP_COMPAT=1)" },
 	{ "config", O_CONFIG, required_argument, "FILE", "configuration file (default $XDG_CONFIG_HOME/tsdbtop/config)" },
 	{ "print-config", O_PRINT_CONFIG, no_argument, NULL, "print the effective configuration, where each value came from, and exit" },
 	{ "kiosk", O_KIOSK, no_argument, NULL, "control-room mode: read-only, banner, no dialogs; quit by typing quit + Enter" },
@@ -132,6 +133,7 @@ static int apply(struct options *o, int id, const char *arg, FILE *err)
 	case O_PRINT_CONFIG: o->print_config = true; return 0;
 	case O_KIOSK: o->given |= CLI_GIVEN_KIOSK; o->kiosk = true; return 0;
 	case O_MOUSE: o->mouse = true; return 0;
+	case O_COMPAT: o->given |= CLI_GIVEN_COMPAT; o->compat = true; return 0;
 	case O_POLLS: return parse_count("polls", arg, &o->polls, err);
 	case O_CYCLE:
 		o->given |= CLI_GIVEN_CYCLE;
@@ -154,7 +156,7 @@ static int apply(struct options *o, int id, const char *arg, FILE *err)
 static bool is_common(int id)
 {
 	return id == O_HOST || id == O_PORT || id == O_USER || id == O_DBNAME ||
-	       id == O_STMT_TIMEOUT || id == O_LOCK_TIMEOUT || id == O_HELP;
+	       id == O_STMT_TIMEOUT || id == O_LOCK_TIMEOUT || id == O_COMPAT || id == O_HELP;
 }
 
 #define O_EXTRA 1000
@@ -259,6 +261,7 @@ int cli_merge_config(struct options *o, struct config *c, FILE *err)
 		{ CLI_GIVEN_LOCK_TIMEOUT, "connection.lock_timeout", "--lock-timeout" },
 		{ CLI_GIVEN_KIOSK, "kiosk.enabled", "--kiosk" },
 		{ CLI_GIVEN_CYCLE, "kiosk.cycle", "--cycle" },
+		{ CLI_GIVEN_COMPAT, "connection.compat", "--compat" },
 	};
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
 		if (!(o->given & map[i].bit))
@@ -271,7 +274,7 @@ int cli_merge_config(struct options *o, struct config *c, FILE *err)
 		case CLI_GIVEN_LOG: snprintf(v, sizeof v, "%s", o->log_file ? o->log_file : ""); break;
 		case CLI_GIVEN_STMT_TIMEOUT: snprintf(v, sizeof v, "%.17g", o->statement_timeout); break;
 		case CLI_GIVEN_LOCK_TIMEOUT: snprintf(v, sizeof v, "%.17g", o->lock_timeout); break;
-		case CLI_GIVEN_KIOSK: snprintf(v, sizeof v, "yes"); break;
+		case CLI_GIVEN_KIOSK: case CLI_GIVEN_COMPAT: snprintf(v, sizeof v, "yes"); break;
 		default: snprintf(v, sizeof v, "%.17g", o->cycle); break;
 		}
 		if (config_set(c, map[i].key, v, map[i].flag, e, sizeof e) != 0) {
@@ -287,6 +290,7 @@ int cli_merge_config(struct options *o, struct config *c, FILE *err)
 	o->lock_timeout = c->lock_timeout;
 	o->kiosk = c->kiosk;
 	o->cycle = c->kiosk_cycle;
+	o->compat = c->compat;
 	if (o->query_deadline < o->statement_timeout + 5)
 		o->query_deadline = o->statement_timeout + 5;
 	if (o->kiosk)

@@ -31,6 +31,7 @@ static const struct key_def keys[] = {
 	{ "console", "log_file", K_STRING, OFF(log_file), sizeof(((struct config *)0)->log_file), 0, 0, "action log (JSON lines)" },
 	{ "connection", "statement_timeout", K_SECONDS, OFF(statement_timeout), 0, 0.1, 86400, "server statement_timeout, seconds" },
 	{ "connection", "lock_timeout", K_SECONDS, OFF(lock_timeout), 0, 0.1, 86400, "server lock_timeout, seconds" },
+	{ "connection", "compat", K_BOOL, OFF(compat), 0, 0, 1, "compatibility mode: public views, not the catalog (slower)" },
 	{ "panes", "order", K_PANES, 0, 0, 0, 0, "panes in display order; leave one out to hide it" },
 	{ "kiosk", "enabled", K_BOOL, OFF(kiosk), 0, 0, 1, "control-room mode (read-only, no dialogs)" },
 	{ "kiosk", "cycle", K_SECONDS, OFF(kiosk_cycle), 0, 0, 3600, "seconds per zoomed pane; 0 shows all" },

@@ -1,6 +1,9 @@
 /* snapshot — row arrays and names (pure). */
 #include "tsdbtop/snapshot.h"
 
+#include "tsdbtop/queries.h"
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,5 +84,52 @@ const char *cagg_state_name(enum cagg_state s)
 	case CAGG_EMPTY: return "never refreshed";
 	case CAGG_UNKNOWN: return "lag unknown";
 	default: return "no raw data";
+	}
+}
+
+const char *compat_reason_name(enum compat_reason r)
+{
+	switch (r) {
+	case COMPAT_FORCED: return "forced";
+	case COMPAT_UNKNOWN_VERSION: return "unknown_version";
+	case COMPAT_FAST_FAILED: return "fast_query_failed";
+	default: return NULL;
+	}
+}
+
+void compat_describe(char *buf, size_t n, const struct compat_state *c,
+		     const struct server_info *si, bool brief)
+{
+	if (!n)
+		return;
+	buf[0] = '\0';
+	if (!c->active)
+		return;
+	const char *tsv = si && si->ts_version[0] ? si->ts_version : "?";
+	switch (c->reason) {
+	case COMPAT_FORCED:
+		snprintf(buf, n, "compatibility mode: forced by option%s", brief ? "" : " (public views, slower)");
+		break;
+	case COMPAT_UNKNOWN_VERSION:
+		if (brief)
+			snprintf(buf, n, "compatibility mode: unknown TimescaleDB version");
+		else
+			snprintf(buf, n, "compatibility mode: unknown TimescaleDB version %s (newest layout known"
+				 " 2.%d.x; public views, slower)", tsv, QUERY_TS_NEWEST_KNOWN_MINOR);
+		break;
+	default: {
+		/* detail is "pane: SQLSTATE message" */
+		char pane[32] = "";
+		const char *colon = strchr(c->detail, ':');
+		if (colon && (size_t)(colon - c->detail) < sizeof pane)
+			snprintf(pane, sizeof pane, "%.*s", (int)(colon - c->detail), c->detail);
+		if (brief)
+			snprintf(buf, n, "compatibility mode: fast query failed (%s %.5s)", pane,
+				 colon ? colon + 2 : "");
+		else
+			snprintf(buf, n, "compatibility mode: a fast query failed on this catalog (%s;"
+				 " public views, slower)", c->detail);
+		break;
+	}
 	}
 }

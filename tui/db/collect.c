@@ -54,9 +54,11 @@ static const char *avail_always(const struct server_info *si, char *buf, size_t 
 }
 
 const char *collector_sql(const struct collector *c, const struct server_info *si,
-			  char *why, size_t n)
+			  bool compat, char *why, size_t n)
 {
-	const char *sql = query_pick(c->name, si->pg_version_num, si->ts_version_num);
+	const char *sql = compat ? query_pick_compat(c->name) : NULL;
+	if (!sql)
+		sql = query_pick(c->name, si->pg_version_num, si->ts_version_num);
 	if (!sql)
 		snprintf(why, n, "not available for TimescaleDB %s (no %s query for this version)",
 			 si->ts_version[0] ? si->ts_version : "-", c->name);

@@ -13,7 +13,9 @@
 
 #include "tsdbtop/collect.h"
 #include "tsdbtop/health.h"
+#include "tsdbtop/queries.h"
 #include "tsdbtop/session.h"
+#include <strings.h>
 
 #define MAX_COLLECTORS 16
 
@@ -21,6 +23,7 @@ struct qctx {
 	struct engine *e;
 	int idx;
 	double sent;
+	bool compat;                   /* this query is the compatibility-mode one */
 };
 
 struct engine {
@@ -33,6 +36,8 @@ struct engine {
 	double deadline;
 	bool polling, closing;
 	bool reprobe;                  /* a query found the TimescaleDB catalog gone */
+	bool compat_forced;            /* --compat, TSDBTOP_COMPAT=1, compat = yes */
+	int compat_ts;                 /* ts_version_num the automatic switch was made for */
 	double probed_at;
 	int outstanding;
 	double poll_started;
@@ -82,6 +87,34 @@ static void set_error(struct pane_meta *m, const struct conn_error *err)
 		snprintf(m->message, sizeof m->message, "%s", err->message);
 }
 
+static void result_cb(struct conn *c, struct pg_result *res, const struct conn_error *err, void *ud);
+
+/* A fast query that fails with undefined column (42703) or undefined table
+ * (42P01) while TimescaleDB is installed met a catalog layout the console
+ * does not know: compatibility mode from now on (until the TimescaleDB
+ * version changes), and this collector's compatibility query is sent in
+ * the same poll. Returns true when it was sent. */
+static bool switch_to_compat(struct engine *e, struct qctx *q, const struct conn_error *err)
+{
+	const struct collector *col = &collectors[q->idx];
+	if (q->compat || err->kind != CERR_SERVER || !e->s.info.ts_installed ||
+	    (strcmp(err->sqlstate, "42703") != 0 && strcmp(err->sqlstate, "42P01") != 0))
+		return false;
+	const char *sql = query_pick_compat(col->name);
+	if (!sql)
+		return false;
+	struct compat_state *cs = &e->snap->compat;
+	if (!cs->active) {
+		cs->active = true;
+		cs->reason = COMPAT_FAST_FAILED;
+		snprintf(cs->detail, sizeof cs->detail, "%s: %s %s", col->name, err->sqlstate, err->message);
+		e->compat_ts = e->s.info.ts_version_num;
+	}
+	q->compat = true;
+	q->sent = ev_now(e->loop);
+	return conn_query_reuse(e->s.conn, sql, e->deadline, result_cb, q) == 0;
+}
+
 static void result_cb(struct conn *c, struct pg_result *res, const struct conn_error *err, void *ud)
 {
 	(void)c;
@@ -91,6 +124,8 @@ static void result_cb(struct conn *c, struct pg_result *res, const struct conn_e
 		return;
 	const struct collector *col = &collectors[q->idx];
 	struct pane_meta *m = col->meta(e->snap);
+	if (err->kind != CERR_NONE && switch_to_compat(e, q, err))
+		return;                    /* the compatibility query answers instead */
 	if (err->kind == CERR_NONE) {
 		col->parse(res, e->snap);
 		if (m) {
@@ -139,12 +174,13 @@ bool engine_poll(struct engine *e)
 		const struct collector *col = &collectors[i];
 		char why[256];
 		const char *sql = NULL;
+		bool compat = e->snap->compat.active;
 		if (col->unavailable(&e->s.info, why, sizeof why) ||
-		    !(sql = collector_sql(col, &e->s.info, why, sizeof why))) {
+		    !(sql = collector_sql(col, &e->s.info, compat, why, sizeof why))) {
 			mark_unavailable(e, col, why);
 			continue;
 		}
-		e->ctx[i] = (struct qctx){ e, i, ev_now(e->loop) };
+		e->ctx[i] = (struct qctx){ e, i, ev_now(e->loop), compat && query_pick_compat(col->name) };
 		e->outstanding++;
 		if (conn_query_reuse(e->s.conn, sql, e->deadline, result_cb, &e->ctx[i]) != 0)
 			e->outstanding--;
@@ -154,10 +190,42 @@ bool engine_poll(struct engine *e)
 	return true;
 }
 
+/* Compatibility mode after a probe: forced stays; a TimescaleDB newer than
+ * the newest layout known turns it on; a switch made after a failed fast
+ * query holds until the TimescaleDB version changes (ALTER EXTENSION
+ * UPDATE, DROP/CREATE EXTENSION). */
+static void compat_after_probe(struct engine *e)
+{
+	struct compat_state *cs = &e->snap->compat;
+	const struct server_info *si = &e->s.info;
+	if (e->compat_forced) {
+		*cs = (struct compat_state){ .active = true, .reason = COMPAT_FORCED };
+		return;
+	}
+	if (cs->active && cs->reason == COMPAT_FAST_FAILED && si->ts_installed &&
+	    si->ts_version_num == e->compat_ts)
+		return;
+	if (si->ts_installed && !query_ts_layout_known(si->ts_version_num)) {
+		*cs = (struct compat_state){ .active = true, .reason = COMPAT_UNKNOWN_VERSION };
+		snprintf(cs->detail, sizeof cs->detail, "TimescaleDB %s, newest layout known 2.%d.x",
+			 si->ts_version, QUERY_TS_NEWEST_KNOWN_MINOR);
+		return;
+	}
+	*cs = (struct compat_state){ .active = false, .reason = COMPAT_OFF };
+}
+
+static bool env_true(const char *name)
+{
+	const char *v = getenv(name);
+	return v && (strcmp(v, "1") == 0 || strcasecmp(v, "yes") == 0 || strcasecmp(v, "true") == 0 ||
+		     strcasecmp(v, "on") == 0);
+}
+
 static void on_probed(struct session *s, void *ud)
 {
 	(void)s;
 	struct engine *e = ud;
+	compat_after_probe(e);
 	e->probed_at = ev_time();
 	e->snap->server = e->s.info;
 	if (e->cb.on_probed)
@@ -187,6 +255,9 @@ struct engine *engine_new(struct ev_loop *loop, const struct options *o,
 		e->cb = *cb;
 	e->ud = ud;
 	e->deadline = o->query_deadline > 0 ? o->query_deadline : 15;
+	e->compat_forced = o->compat || env_true("TSDBTOP_COMPAT");
+	snap->compat = (struct compat_state){ .active = e->compat_forced,
+					      .reason = e->compat_forced ? COMPAT_FORCED : COMPAT_OFF };
 	e->s.on_probed = on_probed;
 	e->s.on_state = on_state;
 	e->s.ud = e;

@@ -2,6 +2,7 @@
 #include "tsdbtop/queries.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,12 +14,11 @@ const char *query_get(const char *name)
 	return NULL;
 }
 
-/* "base" -> 0; "base.ts21400" -> ts minimum; "base.pg150000" -> pg minimum.
- * Returns 1 when name is a variant of base and fills kind/min. */
 /* Is name base, or base with version suffixes (".ts21400", ".pg150000",
  * chained as "compression.ts21400.ts22600" for the generated variant of a
  * versioned file), every one met by the server? *rank = the highest
- * minimum (0 for the bare base). */
+ * minimum (0 for the bare base). Any other suffix (NAME.compat, the
+ * compatibility-mode query) is not a variant: query_pick never picks it. */
 static int variant_fits(const char *name, const char *base, int pg, int ts, long *rank)
 {
 	size_t bl = strlen(base);
@@ -56,4 +56,17 @@ const char *query_pick(const char *base, int pg_version_num, int ts_version_num)
 		}
 	}
 	return best;
+}
+
+bool query_ts_layout_known(int ts_version_num)
+{
+	return ts_version_num / 100 <= QUERY_TS_NEWEST_KNOWN / 100;
+}
+
+const char *query_pick_compat(const char *base)
+{
+	char name[96];
+	if (snprintf(name, sizeof name, "%s.compat", base) >= (int)sizeof name)
+		return NULL;
+	return query_get(name);
 }

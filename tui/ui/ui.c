@@ -313,6 +313,13 @@ static void draw_header(struct ui *u)
 			snprintf(ts, sizeof ts, "TimescaleDB not installed");
 		snprintf(line, sizeof line, " PostgreSQL %s  %s%s", si->pg_version, ts,
 		         si->in_recovery ? "  (replica)" : "");
+		if (a->snap.compat.active) {   /* slower, and says why */
+			char cd[160], cl[160];
+			compat_describe(cd, sizeof cd, &a->snap.compat, si, true);
+			sanitize_text(cl, sizeof cl, cd);
+			size_t l = strlen(line);
+			snprintf(line + l, sizeof line - l, "  %s", cl);
+		}
 	} else {
 		snprintf(line, sizeof line, " %s", a->conn_msg[0] ? a->conn_msg : "waiting for the server");
 	}
