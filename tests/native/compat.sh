@@ -39,16 +39,19 @@ if [ "$(psqlq -c "SELECT count(*) FROM pg_namespace WHERE nspname = 'xc'")" = 0 
 fi
 psqlq -c "ANALYZE" >/dev/null 2>&1
 
-# ---- the two runs (close together: the comparisons allow 120 s of clock) ------
+# ---- the runs: fast, compat, fast again (close together: the comparisons allow
+# 120 s of clock; a figure the scheduler changes in between, e.g. a job that
+# just ran, passes when compat equals the fast run before or after it) --------
 "$BIN" --once --json "$C" >"$W/fast.json" 2>"$W/fast.err"; r1=$?
 "$BIN" --once --json --compat "$C" >"$W/compat.json" 2>"$W/compat.err"; r2=$?
+"$BIN" --once --json "$C" >"$W/fast2.json" 2>/dev/null || cp "$W/fast.json" "$W/fast2.json"
 if [ $r1 = 0 ] && [ $r2 = 0 ]; then ok "--once --json fast and --compat both answer"
 else nok "--once --json fast ($r1) and --compat ($r2) both answer"; cat "$W/fast.err" "$W/compat.err" | sed 's/^/    # /'; fi
 
-python3 - "$W/fast.json" "$W/compat.json" "${V:-?}" <<'EOF' || rc=1
+python3 - "$W/fast.json" "$W/compat.json" "$W/fast2.json" "${V:-?}" <<'EOF' || rc=1
 import json, sys
-fast, comp = (json.load(open(p)) for p in sys.argv[1:3])
-V = sys.argv[3]
+fast, comp, fast2 = (json.load(open(p)) for p in sys.argv[1:4])
+V = sys.argv[4]
 bad = 0
 def ok(m): print(f"ok - {V}: compat: {m}")
 def nok(m, detail=()):
@@ -70,14 +73,18 @@ def cmp_rows(pane, key, exact, clock=(), sizes=(), chunks_of=lambda r: 1, skip_f
         ok(f"{pane}: compat answers ({len(cp.get('rows', []))} rows); fast path {fp['status']}: "
            f"{fp.get('message', '')[:80]} (not compared)"); return
     fr = {key(r): r for r in fp["rows"]}; cr = {key(r): r for r in cp["rows"]}
+    f2 = fast2["panes"][pane]
+    fr2 = {key(r): r for r in f2.get("rows", [])} if f2["status"] == "ok" else {}
     if set(fr) != set(cr):
         nok(f"{pane}: same rows", [f"fast only: {sorted(map(str, set(fr) - set(cr)))}",
                                    f"compat only: {sorted(map(str, set(cr) - set(fr)))}"]); return
     diffs = []
     for k in fr:
         a, b = fr[k], cr[k]
+        a2 = fr2.get(k, a)
         for f in exact:
-            if a.get(f) != b.get(f): diffs.append(f"{k} {f}: fast {a.get(f)!r} compat {b.get(f)!r}")
+            if a.get(f) != b.get(f) and a2.get(f) != b.get(f):
+                diffs.append(f"{k} {f}: fast {a.get(f)!r} (then {a2.get(f)!r}) compat {b.get(f)!r}")
         for f in clock:
             x, y = a.get(f), b.get(f)
             if (x is None) != (y is None) or (x is not None and abs(x - y) > CLOCK):
@@ -155,6 +162,47 @@ if [ $c1 = $c2 ] && grep -q 'compatibility mode: forced' "$W/chk2.err" && \
 else
   nok "check --compat: same exit (fast $c1, compat $c2) and status, compat said on stderr"
   head -3 "$W/chk1" "$W/chk2" "$W/chk2.err" | sed 's/^/    # /'
+fi
+# ---- automatic: a fast query meets a catalog column it does not know ---------------
+# In a scratch database (where one can be made: native servers), a catalog
+# column is renamed as a future release might move it (attribute numbers are
+# kept, so TimescaleDB and its views go on working); the fast Chunks and Caggs
+# queries then fail with 42703 and the console must switch for the session.
+S=tsdbtop_compat_scratch
+SC="$C dbname=$S"
+psqlq -c "DROP DATABASE IF EXISTS $S" >/dev/null 2>&1
+if psqlq -c "CREATE DATABASE $S" >/dev/null 2>&1; then
+  tv=$(psqlq -c "SELECT extversion FROM pg_extension WHERE extname = 'timescaledb'")
+  if psql -X -q -v ON_ERROR_STOP=1 "$SC" >"$W/scratch.log" 2>&1 <<EOS
+SET client_min_messages = warning;
+CREATE EXTENSION timescaledb VERSION '$tv';
+\\i $TOP/tests/native/fixture.sql
+ALTER TABLE _timescaledb_catalog.continuous_agg RENAME COLUMN user_view_schema TO user_view_schema_moved;
+EOS
+  then
+    "$BIN" --once --json "$SC" >"$W/auto.json" 2>&1
+    if python3 - "$W/auto.json" <<'EOP'
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = d["compat"]
+print("    #", c, {p: v["status"] for p, v in d["panes"].items()})
+sys.exit(not (c["active"] and c["reason"] == "fast_query_failed" and "42703" in (c["detail"] or "")
+              and all(v["status"] == "ok" for v in d["panes"].values())
+              and len(d["panes"]["caggs"]["rows"]) == 2 and len(d["panes"]["chunks"]["rows"]) >= 6))
+EOP
+    then ok "a fast query failing with 42703 switches to compatibility mode in the same poll: every pane ok, reason fast_query_failed"
+    else nok "42703 on a fast query switches to compatibility mode"; head -c 600 "$W/auto.json" | sed 's/^/    # /'; fi
+    "$BIN" --once "$SC" 2>&1 | grep -q '^compatibility mode: a fast query failed on this catalog (chunks: 42703' \
+      && ok "--once header says why (chunks: 42703 ...)" || nok "--once header says why"
+  elif grep -q 'has already been loaded with another version' "$W/scratch.log"; then
+    # the embedded server (PGlite) is one backend: a second database gets no extension of its own
+    ok "automatic switch on 42703 # SKIP one-backend server: no TimescaleDB in a scratch database"
+  else
+    nok "scratch database for the automatic switch"; tail -5 "$W/scratch.log" | sed 's/^/    # /'
+  fi
+  psqlq -c "DROP DATABASE IF EXISTS $S" >/dev/null 2>&1
+else
+  ok "automatic switch on 42703 # SKIP no scratch database can be created here"
 fi
 "$BIN" metrics --compat "$C" >/dev/null 2>&1 && ok "metrics --compat answers (metrics reads only the public views anyway)" || nok "metrics --compat answers"
 exit $rc
