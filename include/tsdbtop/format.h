@@ -44,6 +44,9 @@ char *fmt_time_utc(char *buf, size_t n, int64_t epoch_usec);
  * "-" for NaN, infinities and values whose microseconds overflow int64. */
 char *fmt_time_epoch(char *buf, size_t n, double epoch);
 
+/* An integer time figure in its own units: "400u", "1.8Gu"; "-" for NaN. */
+char *fmt_units(char *buf, size_t n, double v);
+
 /* Parses an interval as operators type it and as PostgreSQL prints it:
  * "7d", "90 days", "1h30m", "2 years", "5 min", "1 week", "00:05:00",
  * "1 year 2 mons 3 days 04:05:06", "-1 days +02:03:00", "@ 3 days ago".

@@ -145,6 +145,17 @@ static void test_time_utc(void **state)
     ASSERT_FMT("-", fmt_time_epoch(b_, sizeof b_, -1e300));
 }
 
+static void test_units(void **state)
+{
+    (void)state;
+    ASSERT_FMT("400u", fmt_units(b_, sizeof b_, 400));
+    ASSERT_FMT("99999u", fmt_units(b_, sizeof b_, 99999));
+    ASSERT_FMT("100ku", fmt_units(b_, sizeof b_, 100000));
+    ASSERT_FMT("1.8Gu", fmt_units(b_, sizeof b_, 1.8e9));
+    ASSERT_FMT("9223Eu", fmt_units(b_, sizeof b_, 9.223e21));
+    ASSERT_FMT("-", fmt_units(b_, sizeof b_, NAN));
+}
+
 static void test_truncation(void **state)
 {
     (void)state;
@@ -264,6 +275,7 @@ int main(void)
         cmocka_unit_test(test_pct),
         cmocka_unit_test(test_count),
         cmocka_unit_test(test_time_utc),
+        cmocka_unit_test(test_units),
         cmocka_unit_test(test_truncation),
         cmocka_unit_test(test_parse_interval_ok),
         cmocka_unit_test(test_parse_interval_bad),

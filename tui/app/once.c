@@ -225,29 +225,6 @@ static void text_ret(FILE *out, const struct snapshot *s)
 	}
 }
 
-/* An integer time column's lag or watermark offset, in its units: "400u",
- * "12.3Mu" (k M G T above 100,000); "-" unknown. */
-static char *units_text(char *buf, size_t n, double v)
-{
-	static const char sfx[] = "kMGTPE";
-	if (isnan(v)) {
-		snprintf(buf, n, "-");
-		return buf;
-	}
-	if (v < 100000) {
-		snprintf(buf, n, "%.0fu", v);
-		return buf;
-	}
-	int k = 0; /* v >= 100000: at least k */
-	v /= 1000;
-	while (v >= 1000 && k < 5) {
-		v /= 1000;
-		k++;
-	}
-	snprintf(buf, n, v < 10 ? "%.1f%cu" : "%.0f%cu", v, sfx[k]);
-	return buf;
-}
-
 static void text_caggs(FILE *out, const struct snapshot *s)
 {
 	fprintf(out, "%-4s %-36s %-9s %-16s %8s %8s %-15s %-12s  %s\n", "", "AGGREGATE", "BUCKET", "WATERMARK",
@@ -264,8 +241,8 @@ static void text_caggs(FILE *out, const struct snapshot *s)
 				fmt_count(wm, sizeof wm, r->watermark_int);
 			else
 				snprintf(wm, sizeof wm, "never");
-			units_text(lag, sizeof lag, r->lag_int);
-			units_text(pr, sizeof pr, r->job_id ? r->end_offset_int : NAN);
+			fmt_units(lag, sizeof lag, r->lag_int);
+			fmt_units(pr, sizeof pr, r->job_id ? r->end_offset_int : NAN);
 		} else {
 			if (isnan(r->watermark))
 				snprintf(wm, sizeof wm, "never");

@@ -355,3 +355,26 @@ int fmt_parse_interval(const char *s, double *seconds)
     *seconds = ago ? -total : total;
     return 0;
 }
+
+/* An integer time column's figure in its own units: "400u"; above 100,000
+ * k M G T P E ("1.8Gu"); "-" unknown (NaN). */
+char *fmt_units(char *buf, size_t n, double v)
+{
+	static const char sfx[] = "kMGTPE";
+	if (isnan(v)) {
+		snprintf(buf, n, "-");
+		return buf;
+	}
+	if (v < 100000) {
+		snprintf(buf, n, "%.0fu", v);
+		return buf;
+	}
+	int k = 0; /* v >= 100000: at least k */
+	v /= 1000;
+	while (v >= 1000 && k < 5) {
+		v /= 1000;
+		k++;
+	}
+	snprintf(buf, n, v < 10 ? "%.1f%cu" : "%.0f%cu", v, sfx[k]);
+	return buf;
+}

@@ -240,7 +240,7 @@ double health_cagg_lag_factor(const struct cagg_row *r)
 }
 
 /* "1,234 units" */
-static char *fmt_units(char *buf, size_t n, double v)
+static char *units_words(char *buf, size_t n, double v)
 {
 	char c[32];
 	snprintf(buf, n, "%s unit%s", fmt_count(c, sizeof c, (long long)v), v == 1 ? "" : "s");
@@ -292,8 +292,8 @@ enum health health_cagg(struct cagg_row *r, const struct thresholds *t,
 			h = HEALTH_CRITICAL;
 		}
 		if (h != HEALTH_OK && r->time_is_int)
-			snprintf(r->why, sizeof r->why, "lag %s, policy allows %s", fmt_units(a, sizeof a, r->lag_int),
-				 fmt_units(b, sizeof b, cagg_allowed_lag(r)));
+			snprintf(r->why, sizeof r->why, "lag %s, policy allows %s", units_words(a, sizeof a, r->lag_int),
+				 units_words(b, sizeof b, cagg_allowed_lag(r)));
 		else if (h != HEALTH_OK)
 			snprintf(r->why, sizeof r->why, "lag %s, policy allows %s",
 				 fmt_duration(a, sizeof a, r->lag_s),
@@ -305,7 +305,7 @@ enum health health_cagg(struct cagg_row *r, const struct thresholds *t,
 		 * behind. Lag 0 either way. */
 		double bucket = r->time_is_int ? r->bucket_int : r->bucket_s;
 		if (r->time_is_int)
-			fmt_units(a, sizeof a, r->ahead);
+			units_words(a, sizeof a, r->ahead);
 		else
 			fmt_duration(a, sizeof a, r->ahead);
 		snprintf(r->why, sizeof r->why, !isnan(bucket) && r->ahead <= bucket

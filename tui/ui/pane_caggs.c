@@ -62,27 +62,6 @@ static int cmp_bucket(const void *a, const void *b)
 	return k ? k : pane_cmp_double(bucket_of(R(a)), bucket_of(R(b)));
 }
 
-/* An integer time column's lag, in its units: "400u"; above 100,000
- * k M G T ("1.8Gu"); "-" unknown (as the headless text). */
-static void units_cell(char *buf, size_t n, double v)
-{
-	static const char sfx[] = "kMGTPE";
-	if (isnan(v)) {
-		snprintf(buf, n, "-");
-		return;
-	}
-	if (v < 100000) {
-		snprintf(buf, n, "%.0fu", v);
-		return;
-	}
-	int k = 0; /* v >= 100000: at least k */
-	v /= 1000;
-	while (v >= 1000 && k < 5) {
-		v /= 1000;
-		k++;
-	}
-	snprintf(buf, n, v < 10 ? "%.1f%cu" : "%.0f%cu", v, sfx[k]);
-}
 static int cmp_raw(const void *a, const void *b) { return strcmp(R(a)->raw_name, R(b)->raw_name); }
 
 enum { C_NAME, C_STATE, C_CUT, C_LAG, C_PROMISED, C_WM, C_BUCKET, C_JOB, C_RAW, C_MATONLY, C_N };
@@ -138,7 +117,7 @@ static enum theme_role cell(const struct pane_ctx *c, const void *rp, int col, i
 		return ROLE_NORMAL;
 	case C_LAG:
 		if (r->time_is_int)
-			units_cell(buf, n, r->lag_int);
+			fmt_units(buf, n, r->lag_int);
 		else if (isnan(r->lag_s))
 			snprintf(buf, n, "-");
 		else
@@ -146,7 +125,7 @@ static enum theme_role cell(const struct pane_ctx *c, const void *rp, int col, i
 		return state_role(r->state) == ROLE_DIM ? ROLE_NORMAL : state_role(r->state);
 	case C_PROMISED:
 		if (r->time_is_int)
-			units_cell(buf, n, promised_of(r));
+			fmt_units(buf, n, promised_of(r));
 		else if (isnan(r->promised_lag_s))
 			snprintf(buf, n, "-");
 		else
