@@ -163,6 +163,11 @@ static int act_open(struct act_run *x)
 	ac.server = hl_info(x->h);
 	ac.log_path = planning_only ? "" : a->log ? a->log : x->cfg_log[0] ? x->cfg_log : NULL;
 	ac.own_connection = !planning_only;
+	/* --statement-timeout given on the command line bounds every step too
+	 * (a lock wait included); otherwise a step may run 10 minutes, as in the
+	 * console (the configured value is the monitoring session's). */
+	if (a->o.given & CLI_GIVEN_STMT_TIMEOUT)
+		ac.statement_timeout = a->o.statement_timeout;
 	x->r = action_runner_new(x->loop, &ac);
 	if (!x->r) {
 		errline(x, "out of memory");
