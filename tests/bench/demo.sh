@@ -24,12 +24,15 @@ TOP=$(pwd); export TOP
 . "$TOP/tests/tools/tsdb.sh"
 SC=${BENCH_DEMO_SCALE:-18}; DAYS=${BENCH_DEMO_DAYS:-10}
 mkdir -p .bench
+trap tsdb_stop EXIT
+trap 'exit 130' INT TERM
 
 demo() { # SCALE DAYS: build (once) and measure
   sc=$1; days=$2
   period=$(awk -v s="$sc" 'BEGIN { if (s + 0 > 0) printf "%g", 180 / s }')
   [ -n "$period" ] || { echo "demo: BENCH_DEMO_SCALE must be a positive number, got '$sc' (skipped)"; exit 0; }
   dd=.bench/demo-$sc-$days
+  log=${BENCH_LOG:-$dd.load.log}
   # not (completely) built: start from an empty database (load.sh skips a loaded one)
   [ -s $dd.built ] || rm -rf "./$dd"
   if ! tsdb_start "$TOP/$dd"; then echo "demo: launcher did not start (skipped)"; return 0; fi
@@ -37,18 +40,18 @@ demo() { # SCALE DAYS: build (once) and measure
   if [ ! -s $dd.built ]; then
     echo "bench: demo data at scale $sc (every metric every $period s), $days days: deploy, load, compression policy, cagg refresh..."
     t0=$(date +%s)
-    if sh sql/deploy.sh "$D" >$dd.load.log 2>&1 &&
-       DEMO_DAYS=$days sh sql/demo/load.sh "$D" "$sc" >>$dd.load.log 2>&1 &&
+    if sh sql/deploy.sh "$D" >>"$log" 2>&1 &&
+       DEMO_DAYS=$days sh sql/demo/load.sh "$D" "$sc" >>"$log" 2>&1 &&
        DQ -c "CALL refresh_continuous_aggregate('factory_telemetry.metric_hourly_aggregate', NULL, now() - interval '1 hour')" &&
        job=$(DQ -c "SELECT job_id FROM timescaledb_information.jobs
                      WHERE proc_name = 'policy_compression' AND hypertable_schema = 'factory_telemetry' AND hypertable_name = 'metric_hist'") &&
-       [ -n "$job" ] && DQ -c "CALL run_job($job)" >>$dd.load.log 2>&1 &&
+       [ -n "$job" ] && DQ -c "CALL run_job($job)" >>"$log" 2>&1 &&
        DQ -c 'ANALYZE' &&
        DQ -c "SELECT date_trunc('hour', now())" >$dd.built; then
-      echo "bench: demo data built in $(( $(date +%s) - t0 )) s (log: $dd.load.log)"
+      echo "bench: demo data built in $(( $(date +%s) - t0 )) s (log: $log)"
     else
       rm -f $dd.built
-      echo "bench: building the demo data failed (log: $dd.load.log)"; tsdb_stop "$TSDB_PID"; return 0
+      echo "bench: building the demo data failed (log: $log)"; tsdb_stop "$TSDB_PID"; return 0
     fi
   fi
   H=$(cat $dd.built)
@@ -69,17 +72,11 @@ demo() { # SCALE DAYS: build (once) and measure
   RAW="SELECT metric_def_id, public.time_bucket(interval '1 hour', ts) AS bucket, avg(value_real) AS avg_value,
               min(value_real) AS min_value, max(value_real) AS max_value
          FROM factory_telemetry.metric_hist WHERE ts >= $W0 AND ts < $W1 GROUP BY 1, 2"
-  # Timed on the server: clock_timestamp() around EXECUTE of the query in PL/pgSQL
-  # (planning, execution, every result row computed; not the transfer to psql,
-  # which would cost the same for both). Not count(*) over the query: the planner
-  # drops unused avg/min/max from such a subquery, and the raw side would skip
-  # its aggregation. Warm-up first (the equality check runs both queries; the
-  # first queries after the launcher starts load the catalog caches of ~250
-  # chunks), then best of 3 of each. PGlite's clock ticks in milliseconds.
-  out=$(DQ -v cagg="$CAGG ORDER BY 1, 2" -v raw="$RAW ORDER BY 1, 2" -v w0="$W0" -v w1="$W1" <<'EOF'
-CREATE OR REPLACE FUNCTION pg_temp.bench_ms(q text) RETURNS float8 LANGUAGE plpgsql AS $f$
-DECLARE t0 timestamptz;
-BEGIN t0 := clock_timestamp(); EXECUTE q; RETURN 1000 * extract(epoch FROM clock_timestamp() - t0); END $f$;
+  # Timed on the server (tests/bench/bench_ms.sql). Warm-up first (the equality
+  # check runs both queries; the first queries after the launcher starts load
+  # the catalog caches of ~250 chunks), then best of 3 of each. PGlite's clock
+  # ticks in milliseconds.
+  out=$(DQ -v cagg="$CAGG ORDER BY 1, 2" -v raw="$RAW ORDER BY 1, 2" -v w0="$W0" -v w1="$W1" -f tests/bench/bench_ms.sql -f - <<'EOF'
 SELECT format('%s rows, %s differ', count(*),
               count(*) FILTER (WHERE c.bucket IS NULL OR r.bucket IS NULL OR c.min_value IS DISTINCT FROM r.min_value
                                OR c.max_value IS DISTINCT FROM r.max_value
@@ -88,7 +85,6 @@ SELECT format('%s rows, %s differ', count(*),
 SELECT count(*) FROM factory_telemetry.metric_hist WHERE ts >= :w0 AND ts < :w1;
 SELECT min(pg_temp.bench_ms(:'cagg')) FROM generate_series(1, 3);
 SELECT min(pg_temp.bench_ms(:'raw')) FROM generate_series(1, 3);
-DROP FUNCTION pg_temp.bench_ms(text);
 EOF
 )
   printf '%s\n' "$out" | awk 'NR == 1 { same = $0 } NR == 2 { n = $1 } NR == 3 { c = $1 } NR == 4 { r = $1 } END {
