@@ -13,8 +13,10 @@ void health_classify(struct snapshot *s, const struct thresholds *t, double now)
 /* Individual rules, exposed for tests. */
 enum health health_ht(struct ht_row *r, const struct thresholds *t);
 enum health health_comp(struct comp_row *r, const struct thresholds *t);
-enum health health_job(struct job_row *r, const struct thresholds *t,
-		       const struct scheduler_info *sched, double now);
+/* s (may be NULL) gives the scheduler, the backlogs a paused job leaves
+ * and the role for "not visible" wording. */
+enum health health_job(struct job_row *r, const struct thresholds *t, const struct snapshot *s,
+		       double now);
 enum health health_ret(struct ret_row *r, const struct thresholds *t,
 		       const struct snapshot *s, double now);
 enum health health_cagg(struct cagg_row *r, const struct thresholds *t,

@@ -28,6 +28,10 @@ struct json_object *once_json_server(const struct snapshot *s);
 struct json_object *once_json_compat(const struct snapshot *s);
 struct json_object *once_json_time(double epoch);   /* ISO 8601 UTC or NULL */
 struct json_object *once_json_num(double v);        /* NULL for NaN/inf */
+/* The jobs pane's rows (last_error, running, history) and the scheduler
+ * object (capacity), tui/app/once_jobs.c. */
+struct json_object *once_json_jobs(const struct snapshot *s);
+struct json_object *once_json_scheduler(const struct snapshot *s);
 /* Sanitised "schema.name" (schema omitted when public). */
 char *once_qualname(char *buf, size_t n, const char *schema, const char *name);
 

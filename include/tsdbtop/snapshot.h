@@ -56,19 +56,58 @@ struct comp_row {              /* pane 2: compression per hypertable */
 	char why[96];
 };
 
+/* Why a job's last run failed, from what TimescaleDB records in job_errors
+ * and job_history (tui/core/jobinfo.c classifies). */
+enum job_fail_kind {
+	JOBFAIL_NONE,              /* the last run did not fail */
+	JOBFAIL_ERROR,             /* the job raised an error */
+	JOBFAIL_START,             /* the scheduler could not start it (no background worker) */
+	JOBFAIL_CRASH,             /* the worker ended without recording an end */
+	JOBFAIL_TIMEOUT,           /* cancelled by the scheduler at max_runtime */
+	JOBFAIL_CANCEL,            /* cancelled (pg_cancel_backend, statement_timeout) */
+};
+
+struct job_error {             /* the last failed run of a job */
+	double start, finish;      /* epoch s; NAN unknown */
+	char sqlstate[8];
+	enum job_fail_kind kind;
+	char *message;             /* whole and raw; heap, owned by the snapshot; NULL none */
+};
+
+struct job_run {               /* one recent run of a job (job_history, 2.15+) */
+	int job_id;
+	double start, finish;      /* epoch s; finish NAN: running or crashed */
+	int succeeded;             /* 1, 0, -1 unknown (running, crashed) */
+	char sqlstate[8];
+	enum job_fail_kind kind;
+	char message[256];         /* cut by the query */
+};
+
 struct job_row {               /* pane 2 (jobs) and job states elsewhere */
 	int id;
 	char proc[64];
+	char owner[64];
 	char ht_schema[NAME_LEN], ht_name[NAME_LEN];
 	double schedule_s;
+	double max_runtime_s;      /* 0 = no limit, NAN unknown */
 	bool scheduled;            /* false = paused */
 	double last_start, last_finish, next_start;
 	char last_status[16];      /* Success, Failed, "" never ran */
-	int consecutive_failures;
+	int consecutive_failures, consecutive_crashes;
 	long total_runs, total_failures;
+	double mean_s;             /* mean duration of a successful run, NAN unknown */
+	bool running;              /* a background worker runs it now */
+	double running_s;          /* for how long, NAN unknown */
+	bool running_long;         /* far longer than its usual run (health) */
+	bool failed;               /* the last run failed or crashed */
+	bool errors_visible;       /* this role may read the job's errors */
+	bool has_error;            /* last_error is filled */
+	struct job_error last_error;
 	bool overdue;
+	bool stuck;                /* next_start is -infinity: nothing will start it */
+	bool no_success;           /* no success within N schedule intervals (health) */
 	enum health health;
-	char why[96];
+	char why[200];
 };
 
 struct ret_row {               /* pane 3: retention */
@@ -137,8 +176,21 @@ struct cache_db {
 struct scheduler_info {
 	bool known;                /* could we tell? */
 	bool running;
-	int workers_in_use;
-	int workers_max;
+	int workers_in_use;        /* job workers of the whole cluster */
+	int workers_max;           /* timescaledb.max_background_workers, -1 unknown */
+	/* what the budget competes with for max_worker_processes (-1 unknown) */
+	int max_worker_processes, max_parallel_workers;
+	int launchers, schedulers; /* TimescaleDB's own, cluster-wide */
+	int other_workers;         /* other background workers (logical replication, ...) */
+	int exec_logging;          /* timescaledb.enable_job_execution_logging: 1, 0, -1 unknown */
+	bool has_history;          /* job_history exists (TimescaleDB 2.15+) */
+	bool embedded;             /* the embedded server: no scheduler at all */
+	/* judged by sched_capacity() (tui/core/jobinfo.c) */
+	int capacity;              /* job workers max_worker_processes can give, -1 unknown */
+	int needed;                /* max_worker_processes that honours the budget */
+	bool short_budget;         /* the budget cannot be honoured */
+	int waiting;               /* scheduled jobs past their start, not running */
+	char why[240];             /* the capacity warning ("" none) */
 };
 
 enum pane_status {
@@ -178,9 +230,11 @@ struct snapshot {
 	double polled_at;          /* epoch s of the last completed poll */
 	double poll_ms;            /* last full poll duration */
 	struct pane_meta chunks_meta, comp_meta, ret_meta, cagg_meta, cache_meta, jobs_meta;
+	struct pane_meta history_meta; /* the job_runs (not a pane: the jobs dialog shows them) */
 	ROWS(struct ht_row) hts;
 	ROWS(struct comp_row) comps;
 	ROWS(struct job_row) jobs;
+	ROWS(struct job_run) job_runs;  /* recent runs, newest first per job */
 	ROWS(struct ret_row) rets;
 	ROWS(struct cagg_row) caggs;
 	ROWS(struct cache_row) caches;
@@ -189,6 +243,9 @@ struct snapshot {
 	int worst[HEALTH_UNKNOWN + 1];  /* counts of rows per health, all panes */
 	struct compat_state compat;
 };
+
+/* Empty the job rows, freeing their error messages. */
+void snapshot_clear_jobs(struct snapshot *s);
 
 /* Grow a ROWS() array by one zeroed element; returns it or NULL. */
 void *snapshot_row_add(void *rows, int elem_size);

@@ -13,6 +13,8 @@ struct thresholds {
 	double cache_warn, cache_crit;           /* hit ratio below */
 	int job_failures_warn, job_failures_crit;/* consecutive failures */
 	double overdue_grace_s;                  /* next_start in the past by more */
+	double job_long_factor;                  /* running longer than this x its mean run */
+	double job_success_intervals;            /* no success within this many schedule intervals */
 };
 
 void thresholds_default(struct thresholds *t);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "tsdbtop/check.h"
+#include "tsdbtop/jobinfo.h"
 #include "tsdbtop/health.h"
 
 #define NOW 2000000000.0
@@ -139,7 +140,7 @@ static void test_jobs_and_scheduler(void **state)
 	s.jobs.v[0].consecutive_failures = 1;
 	check_eval(&s, &th, NOW, CK_JOBS, &rep);
 	assert_int_equal(rep.overall, HEALTH_WARNING);
-	assert_string_equal(rep.r[CK_JOBS].message, "1 job failing (job 1000: 1 in a row)");
+	assert_string_equal(rep.r[CK_JOBS].message, "1 job failing (job 1000: last run failed (1 in a row))");
 	s.jobs.v[0].consecutive_failures = 3;
 	check_eval(&s, &th, NOW, CK_JOBS, &rep);
 	assert_int_equal(rep.overall, HEALTH_CRITICAL);
@@ -156,7 +157,37 @@ static void test_jobs_and_scheduler(void **state)
 	s.jobs.v[0].scheduled = true;
 	check_eval(&s, &th, NOW, CK_SCHEDULER, &rep);
 	assert_int_equal(rep.overall, HEALTH_CRITICAL);
-	assert_string_equal(rep.r[CK_SCHEDULER].perfdata, "scheduler_running=0;;;0;1");
+	assert_string_equal(rep.r[CK_SCHEDULER].perfdata,
+	                    "scheduler_running=0;;;0;1 workers_in_use=1;;;0;8 jobs_waiting=0;;;0");
+	/* a budget max_worker_processes cannot honour: a warning naming the setting */
+	s.sched.running = true;
+	s.sched.max_worker_processes = 3;
+	s.sched.max_parallel_workers = 8;
+	s.sched.launchers = 1;
+	s.sched.schedulers = 1;
+	check_eval(&s, &th, NOW, CK_SCHEDULER, &rep);
+	assert_int_equal(rep.overall, HEALTH_WARNING);
+	assert_non_null(strstr(rep.r[CK_SCHEDULER].message, "max_worker_processes = 3 leaves 1 worker for jobs"));
+	s.sched.max_worker_processes = 0;
+	/* the worst job's error in the status line, sanitised */
+	char msg[] = "boom\x1b]0;pwned\x07 | known";
+	struct job_row *j = &s.jobs.v[0];
+	j->failed = true;
+	j->has_error = true;
+	j->errors_visible = true;
+	j->consecutive_failures = 2;
+	j->last_error.kind = JOBFAIL_ERROR;
+	j->last_error.message = msg;
+	snprintf(j->last_error.sqlstate, sizeof j->last_error.sqlstate, "P0001");
+	check_eval(&s, &th, NOW, CK_JOBS, &rep);
+	char out[1024];
+	check_format(&rep, out, sizeof out);
+	assert_non_null(strstr(out, "job 1000: last run failed (2 in a row): error P0001: boom"));
+	assert_null(strchr(out, '\x1b'));
+	assert_null(strchr(out, '\x07'));
+	j->last_error.message = NULL;
+	j->failed = j->has_error = false;
+	j->consecutive_failures = 0;
 	s.sched.known = false;
 	check_eval(&s, &th, NOW, CK_SCHEDULER, &rep);
 	assert_int_equal(rep.overall, HEALTH_UNKNOWN);

@@ -6,9 +6,11 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "tsdbtop/health.h"
+#include "tsdbtop/jobinfo.h"
 #include "tsdbtop/queries.h"
 
 static struct thresholds th;
@@ -55,8 +57,9 @@ static void test_compression_backlog(void **state)
 static void test_jobs(void **state)
 {
 	(void)state;
-	struct scheduler_info running = { .known = true, .running = true };
-	struct scheduler_info stopped = { .known = true, .running = false };
+	static struct snapshot running, stopped;
+	running.sched = (struct scheduler_info){ .known = true, .running = true };
+	stopped.sched = (struct scheduler_info){ .known = true, .running = false };
 	double now = 1e9;
 	struct job_row j = { .scheduled = true, .next_start = now + 60 };
 	assert_int_equal(health_job(&j, &th, &running, now), HEALTH_OK);
@@ -67,6 +70,13 @@ static void test_jobs(void **state)
 	assert_string_equal(j.why, "overdue");
 	assert_int_equal(health_job(&j, &th, &stopped, now), HEALTH_WARNING);
 	assert_string_equal(j.why, "overdue: scheduler not running");
+	running.sched.workers_max = 2;
+	running.sched.workers_in_use = 2;
+	assert_int_equal(health_job(&j, &th, &running, now), HEALTH_WARNING);
+	assert_string_equal(j.why, "overdue: waiting for a worker (2 of 2 in use)");
+	j.running = true;          /* a running job is not overdue */
+	assert_int_equal(health_job(&j, &th, &running, now), HEALTH_OK);
+	j.running = false;
 	j.scheduled = false;
 	assert_int_equal(health_job(&j, &th, &running, now), HEALTH_WARNING);
 	assert_string_equal(j.why, "paused");
@@ -75,6 +85,68 @@ static void test_jobs(void **state)
 	struct job_row never = { .scheduled = true, .next_start = NAN };
 	assert_int_equal(health_job(&never, &th, &stopped, now), HEALTH_WARNING);
 	assert_int_equal(health_job(&never, &th, &running, now), HEALTH_OK);
+}
+
+/* Why a job failed reaches its health reason; stuck, long-running, paused
+ * with a backlog, no success within N intervals. */
+static void test_jobs_why(void **state)
+{
+	(void)state;
+	static struct snapshot s;
+	memset(&s, 0, sizeof s);
+	s.sched = (struct scheduler_info){ .known = true, .running = true };
+	snprintf(s.server.user, sizeof s.server.user, "watcher");
+	double now = 1e9;
+	char msg[] = "boom: known failure";
+	struct job_row j = { .id = 1000, .scheduled = true, .next_start = now + 5, .failed = true,
+	                     .consecutive_failures = 1, .errors_visible = true, .has_error = true };
+	snprintf(j.last_status, sizeof j.last_status, "Failed");
+	snprintf(j.last_error.sqlstate, sizeof j.last_error.sqlstate, "22023");
+	j.last_error.kind = JOBFAIL_ERROR;
+	j.last_error.message = msg;
+	assert_int_equal(health_job(&j, &th, &s, now), HEALTH_WARNING);
+	assert_string_equal(j.why, "last run failed (1 in a row): error 22023: boom: known failure");
+	j.consecutive_failures = 3;
+	assert_int_equal(health_job(&j, &th, &s, now), HEALTH_CRITICAL);
+	assert_string_equal(j.why, "failing: 3 consecutive failures: error 22023: boom: known failure");
+	j.has_error = false;
+	j.errors_visible = false;
+	snprintf(j.owner, sizeof j.owner, "etl");
+	health_job(&j, &th, &s, now);
+	assert_non_null(strstr(j.why, "not visible to role watcher (job owner etl"));
+
+	struct job_row st = { .id = 7, .scheduled = true, .next_start = -INFINITY };
+	assert_int_equal(health_job(&st, &th, &s, now), HEALTH_WARNING);
+	assert_true(st.stuck);
+	assert_non_null(strstr(st.why, "stuck: next_start is -infinity"));
+	st.running = true;         /* TimescaleDB writes -infinity while a run is on */
+	assert_int_equal(health_job(&st, &th, &s, now), HEALTH_OK);
+	assert_false(st.stuck);
+
+	struct job_row lr = { .id = 8, .scheduled = true, .next_start = now + 60, .running = true,
+	                      .running_s = 600, .mean_s = 10, .max_runtime_s = 3600 };
+	assert_int_equal(health_job(&lr, &th, &s, now), HEALTH_WARNING);
+	assert_true(lr.running_long);
+	assert_string_equal(lr.why, "running for 10m00s, usually 10s; max_runtime 1h00m");
+	lr.running_s = 40;         /* long against the mean, but under a minute */
+	assert_int_equal(health_job(&lr, &th, &s, now), HEALTH_OK);
+
+	struct comp_row c = { .job_id = 9, .backlog = 4 };
+	s.comps.v = &c;
+	s.comps.n = 1;
+	struct job_row pz = { .id = 9, .scheduled = false, .next_start = NAN };
+	snprintf(pz.proc, sizeof pz.proc, "policy_compression");
+	health_job(&pz, &th, &s, now);
+	assert_string_equal(pz.why, "paused with a backlog: 4 chunks to compress");
+	s.comps.n = 0;
+	s.comps.v = NULL;
+
+	struct job_row ns = { .id = 10, .scheduled = true, .next_start = now + 60, .schedule_s = 3600,
+	                      .total_runs = 5, .last_finish = now - 4 * 3600 };
+	assert_int_equal(health_job(&ns, &th, &s, now), HEALTH_WARNING);
+	assert_string_equal(ns.why, "no success in 4h00m (3 schedule intervals)");
+	ns.last_finish = now - 2 * 3600;
+	assert_int_equal(health_job(&ns, &th, &s, now), HEALTH_OK);
 }
 
 static void test_retention_why_not(void **state)
@@ -311,6 +383,7 @@ int main(void)
 		cmocka_unit_test(test_chunk_count_rules),
 		cmocka_unit_test(test_compression_backlog),
 		cmocka_unit_test(test_jobs),
+		cmocka_unit_test(test_jobs_why),
 		cmocka_unit_test(test_retention_why_not),
 		cmocka_unit_test(test_cagg_states),
 		cmocka_unit_test(test_cagg_lag_arithmetic),

@@ -172,30 +172,45 @@ static bool pane_usable(struct check_result *r, const struct snapshot *s, const 
 	return false;
 }
 
+/* The worst job: the most consecutive failures, then the worst health. */
+static bool job_worse(const struct job_row *a, const struct job_row *b)
+{
+	if (!b)
+		return true;
+	if (a->consecutive_failures != b->consecutive_failures)
+		return a->consecutive_failures > b->consecutive_failures;
+	return a->health > b->health;
+}
+
 static void ck_jobs(struct check_result *r, const struct snapshot *s, const struct thresholds *t)
 {
 	if (!pane_usable(r, s, &s->jobs_meta))
 		return;
-	int failing = 0, paused = 0, worst_fail = 0, worst_id = 0, paused_id = 0;
+	int failing = 0, paused = 0, other = 0, paused_id = 0;
+	const struct job_row *worst = NULL, *odd = NULL;
 	for (int i = 0; i < s->jobs.n; i++) {
 		const struct job_row *j = &s->jobs.v[i];
-		if (j->consecutive_failures >= t->job_failures_warn) {
+		if (j->failed || j->consecutive_failures >= t->job_failures_warn) {
 			failing++;
-			if (j->consecutive_failures > worst_fail)
-				worst_fail = j->consecutive_failures, worst_id = j->id;
+			if (job_worse(j, worst))
+				worst = j;
 		} else if (!j->scheduled) {
 			if (!paused++)
 				paused_id = j->id;
+		} else if (j->health != HEALTH_OK) {
+			if (!other++)
+				odd = j;
 		}
 	}
-	enum health h = worst_fail >= t->job_failures_crit ? HEALTH_CRITICAL :
-			failing || paused ? HEALTH_WARNING : HEALTH_OK;
-	if (failing && paused)
-		set(r, h, "%d job%s failing (job %d: %d in a row), %d paused (job %d)", failing,
-		    failing == 1 ? "" : "s", worst_id, worst_fail, paused, paused_id);
-	else if (failing)
-		set(r, h, "%d job%s failing (job %d: %d in a row)", failing, failing == 1 ? "" : "s",
-		    worst_id, worst_fail);
+	enum health h = worst ? worst->health : (paused || other) ? HEALTH_WARNING : HEALTH_OK;
+	char paused_txt[64] = "";
+	if (paused)
+		snprintf(paused_txt, sizeof paused_txt, ", %d paused (job %d)", paused, paused_id);
+	if (worst)
+		set(r, h, "%d job%s failing (job %d: %s)%s", failing, failing == 1 ? "" : "s", worst->id,
+		    worst->why, paused_txt);
+	else if (odd)
+		set(r, h, "job %d: %s%s", odd->id, odd->why, paused_txt);
 	else if (paused)
 		set(r, h, "%d job%s paused (job %d)", paused, paused == 1 ? "" : "s", paused_id);
 	else
@@ -207,22 +222,28 @@ static void ck_scheduler(struct check_result *r, const struct snapshot *s)
 {
 	if (!pane_usable(r, s, &s->jobs_meta))
 		return;
+	const struct scheduler_info *c = &s->sched;
 	int scheduled = 0;
 	for (int i = 0; i < s->jobs.n; i++)
 		if (s->jobs.v[i].scheduled && s->jobs.v[i].id >= 1000)
 			scheduled++;
 	if (scheduled == 0)
 		set(r, HEALTH_OK, "no scheduled policy or user jobs");
-	else if (!s->sched.known)
+	else if (c->embedded)
+		set(r, HEALTH_OK, "no scheduler (embedded server): jobs run only by hand");
+	else if (!c->known)
 		set(r, HEALTH_UNKNOWN, "cannot see the scheduler (needs pg_read_all_stats or pg_monitor)");
-	else if (!s->sched.running)
+	else if (!c->running)
 		set(r, HEALTH_CRITICAL, "scheduler not running: %d scheduled job%s will not run", scheduled,
 		    scheduled == 1 ? "" : "s");
+	else if (c->short_budget)
+		set(r, HEALTH_WARNING, "%s", c->why);
 	else
-		set(r, HEALTH_OK, "scheduler running, %d of %d workers in use", s->sched.workers_in_use,
-		    s->sched.workers_max);
-	if (s->sched.known)
-		perf(r, "scheduler_running=%d;;;0;1", s->sched.running ? 1 : 0);
+		set(r, HEALTH_OK, "scheduler running, %d of %d workers in use, %d job%s waiting",
+		    c->workers_in_use, c->workers_max, c->waiting, c->waiting == 1 ? "" : "s");
+	if (c->known)
+		perf(r, "scheduler_running=%d;;;0;1 workers_in_use=%d;;;0;%d jobs_waiting=%d;;;0",
+		     c->running ? 1 : 0, c->workers_in_use, c->workers_max, c->waiting);
 }
 
 static void ck_backlog(struct check_result *r, const struct snapshot *s, const struct thresholds *t)

@@ -11,8 +11,11 @@
 #include "tsdbtop/format.h"
 #include "tsdbtop/headless.h"
 #include "tsdbtop/health.h"
+#include "tsdbtop/jobinfo.h"
 #include "tsdbtop/sanitize.h"
 #include "tsdbtop/version.h"
+
+#include "once_add.h"
 
 static const char *const pane_names[OP_COUNT] = {
 	"chunks", "compression", "jobs", "retention", "caggs", "cache",
@@ -173,13 +176,25 @@ static void text_comp(FILE *out, const struct snapshot *s)
 
 static void text_sched(FILE *out, const struct snapshot *s)
 {
-	if (!s->sched.known)
+	const struct scheduler_info *c = &s->sched;
+	char why[sizeof c->why];
+	if (!c->known)
 		fprintf(out, "scheduler: unknown (seeing it needs pg_read_all_stats)\n");
-	else if (s->sched.running)
-		fprintf(out, "scheduler: running, %d of %d workers in use\n", s->sched.workers_in_use,
-			s->sched.workers_max);
+	else if (c->embedded)
+		fprintf(out, "scheduler: none (embedded server: jobs run only by hand)\n");
+	else if (c->running)
+		fprintf(out, "scheduler: running, %d of %d workers in use, %d job%s waiting past %s start\n",
+			c->workers_in_use, c->workers_max, c->waiting, c->waiting == 1 ? "" : "s",
+			c->waiting == 1 ? "its" : "their");
 	else
 		fprintf(out, "scheduler: NOT running\n");
+	if (c->why[0]) {
+		text_clean(why, sizeof why, c->why);
+		fprintf(out, "scheduler: WARNING %s\n", why);
+	}
+	const char *note = s->jobs.n ? sched_history_note(c) : NULL;
+	if (note)
+		fprintf(out, "history: %s\n", note);
 }
 
 static void text_jobs(FILE *out, const struct snapshot *s, double now)
@@ -362,37 +377,6 @@ struct json_object *once_json_time(double epoch)
 	return json_object_new_string(buf);
 }
 
-static void add(struct json_object *o, const char *k, struct json_object *v)
-{
-	json_object_object_add(o, k, v);
-}
-
-static void add_s(struct json_object *o, const char *k, const char *v)
-{
-	add(o, k, json_object_new_string(v ? v : ""));
-}
-
-static void add_sn(struct json_object *o, const char *k, const char *v)
-{
-	add(o, k, v && *v ? json_object_new_string(v) : NULL);
-}
-
-static void add_i(struct json_object *o, const char *k, long long v)
-{
-	add(o, k, json_object_new_int64(v));
-}
-
-static void add_b(struct json_object *o, const char *k, bool v)
-{
-	add(o, k, json_object_new_boolean(v));
-}
-
-static void add_health(struct json_object *o, enum health h, const char *why)
-{
-	add_s(o, "health", health_name(h));
-	add_s(o, "why", why);
-}
-
 /* "compat": {"active": bool, "reason": "forced" | "unknown_version" |
  * "fast_query_failed" | null, "detail": text | null} */
 struct json_object *once_json_compat(const struct snapshot *s)
@@ -478,32 +462,6 @@ static struct json_object *rows_comp(const struct snapshot *s)
 		add_i(o, "compressed_chunks", r->compressed_chunks);
 		add(o, "before_bytes", once_json_num(r->before_bytes));
 		add(o, "after_bytes", once_json_num(r->after_bytes));
-		add_health(o, r->health, r->why);
-		json_object_array_add(a, o);
-	}
-	return a;
-}
-
-static struct json_object *rows_jobs(const struct snapshot *s)
-{
-	struct json_object *a = json_object_new_array();
-	for (int i = 0; i < s->jobs.n; i++) {
-		const struct job_row *r = &s->jobs.v[i];
-		struct json_object *o = json_object_new_object();
-		add_i(o, "id", r->id);
-		add_s(o, "proc", r->proc);
-		add_sn(o, "hypertable_schema", r->ht_schema);
-		add_sn(o, "hypertable_name", r->ht_name);
-		add(o, "schedule_s", once_json_num(r->schedule_s));
-		add_b(o, "scheduled", r->scheduled);
-		add(o, "last_start", once_json_time(r->last_start));
-		add(o, "last_finish", once_json_time(r->last_finish));
-		add(o, "next_start", once_json_time(r->next_start));
-		add_sn(o, "last_status", r->last_status);
-		add_i(o, "consecutive_failures", r->consecutive_failures);
-		add_i(o, "total_runs", r->total_runs);
-		add_i(o, "total_failures", r->total_failures);
-		add_b(o, "overdue", r->overdue);
 		add_health(o, r->health, r->why);
 		json_object_array_add(a, o);
 	}
@@ -609,16 +567,11 @@ static struct json_object *json_pane(const struct snapshot *s, int p)
 	switch (p) {
 	case OP_CHUNKS: add(o, "rows", rows_chunks(s)); break;
 	case OP_COMPRESSION: add(o, "rows", rows_comp(s)); break;
-	case OP_JOBS: {
-		struct json_object *sc = json_object_new_object();
-		add_b(sc, "known", s->sched.known);
-		add(sc, "running", s->sched.known ? json_object_new_boolean(s->sched.running) : NULL);
-		add_i(sc, "workers_in_use", s->sched.workers_in_use);
-		add(sc, "workers_max", s->sched.workers_max >= 0 ? json_object_new_int(s->sched.workers_max) : NULL);
-		add(o, "scheduler", sc);
-		add(o, "rows", rows_jobs(s));
+	case OP_JOBS:
+		add(o, "scheduler", once_json_scheduler(s));
+		add_sn(o, "history_note", s->sched.has_history || s->jobs.n ? sched_history_note(&s->sched) : NULL);
+		add(o, "rows", once_json_jobs(s));
 		break;
-	}
 	case OP_RETENTION: add(o, "rows", rows_ret(s)); break;
 	case OP_CAGGS: add(o, "rows", rows_caggs(s)); break;
 	default: {

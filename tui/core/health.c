@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tsdbtop/format.h"
+#include "tsdbtop/jobinfo.h"
 
 void thresholds_default(struct thresholds *t)
 {
@@ -24,6 +25,8 @@ void thresholds_default(struct thresholds *t)
 	t->job_failures_warn = 1;
 	t->job_failures_crit = 3;
 	t->overdue_grace_s = 300;
+	t->job_long_factor = 5;
+	t->job_success_intervals = 3;
 }
 
 static enum health worse(enum health a, enum health b)
@@ -74,28 +77,93 @@ enum health health_comp(struct comp_row *r, const struct thresholds *t)
 	return r->health = h;
 }
 
-enum health health_job(struct job_row *r, const struct thresholds *t,
-		       const struct scheduler_info *sched, double now)
+/* What a paused job leaves undone: its hypertable's compression backlog or
+ * the chunks its retention would drop (0: nothing known). */
+static int paused_backlog(const struct job_row *r, const struct snapshot *s, const char **what)
 {
-	enum health h = HEALTH_OK;
-	r->why[0] = '\0';
-	r->overdue = r->scheduled && !isnan(r->next_start) && r->next_start < now - t->overdue_grace_s;
+	if (!s)
+		return 0;
+	if (strcmp(r->proc, "policy_compression") == 0) {
+		*what = "to compress";
+		for (int i = 0; i < s->comps.n; i++)
+			if (s->comps.v[i].job_id == r->id && s->comps.v[i].backlog > 0)
+				return s->comps.v[i].backlog;
+	} else if (strcmp(r->proc, "policy_retention") == 0) {
+		*what = "past drop_after";
+		for (int i = 0; i < s->rets.n; i++)
+			if (s->rets.v[i].job_id == r->id && s->rets.v[i].drop_count > 0)
+				return s->rets.v[i].drop_count;
+	}
+	return 0;
+}
+
+static enum health job_failing(struct job_row *r, const struct thresholds *t, const struct snapshot *s)
+{
+	char words[160];
+	int n = r->consecutive_failures > r->consecutive_crashes ? r->consecutive_failures
+	                                                          : r->consecutive_crashes;
+	job_error_words(words, sizeof words, r, s ? s->server.user : NULL);
+	if (n >= t->job_failures_crit) {
+		snprintf(r->why, sizeof r->why, "failing: %d consecutive failures%s%s", n, words[0] ? ": " : "", words);
+		return HEALTH_CRITICAL;
+	}
+	snprintf(r->why, sizeof r->why, "last run failed (%d in a row)%s%s", n ? n : 1, words[0] ? ": " : "", words);
+	return HEALTH_WARNING;
+}
+
+static void job_flags(struct job_row *r, const struct thresholds *t, const struct scheduler_info *sched,
+                      double now)
+{
+	r->stuck = r->scheduled && !r->running && isinf(r->next_start) && r->next_start < 0;
+	r->overdue = r->scheduled && !r->running && !isnan(r->next_start) &&
+	             r->next_start < now - t->overdue_grace_s;
 	if (r->scheduled && isnan(r->next_start) && sched->known && !sched->running)
 		r->overdue = true;   /* never started and nothing will start it */
-	if (r->consecutive_failures >= t->job_failures_crit) {
-		h = HEALTH_CRITICAL;
-		snprintf(r->why, sizeof r->why, "failing: %d consecutive failures", r->consecutive_failures);
-	} else if (r->consecutive_failures >= t->job_failures_warn) {
-		h = HEALTH_WARNING;
-		snprintf(r->why, sizeof r->why, "last run failed (%d in a row)", r->consecutive_failures);
-	} else if (!r->scheduled) {
-		h = HEALTH_WARNING;
+	r->running_long = r->running && !isnan(r->running_s) && !isnan(r->mean_s) &&
+	                  r->running_s > t->job_long_factor * r->mean_s && r->running_s > 60;
+	double last_ok = r->last_finish;
+	r->no_success = r->scheduled && r->schedule_s > 0 && r->total_runs > 0 && !isnan(last_ok) &&
+	                now - last_ok > t->job_success_intervals * r->schedule_s;
+}
+
+enum health health_job(struct job_row *r, const struct thresholds *t, const struct snapshot *s,
+		       double now)
+{
+	static const struct scheduler_info none;
+	const struct scheduler_info *sched = s ? &s->sched : &none;
+	char d1[32], d2[32], d3[32];
+	const char *what = "";
+	r->why[0] = '\0';
+	job_flags(r, t, sched, now);
+	if (r->failed || r->consecutive_failures >= t->job_failures_warn)
+		return r->health = job_failing(r, t, s);
+	enum health h = HEALTH_WARNING;
+	int backlog;
+	if (r->stuck)
+		snprintf(r->why, sizeof r->why, "stuck: next_start is -infinity, nothing will start it"
+		         " (alter_job(%d, next_start => now()))", r->id);
+	else if (r->running_long)
+		snprintf(r->why, sizeof r->why, "running for %s, usually %s%s%s", fmt_duration(d1, sizeof d1, r->running_s),
+		         fmt_duration(d2, sizeof d2, r->mean_s), r->max_runtime_s > 0 ? "; max_runtime " : "",
+		         r->max_runtime_s > 0 ? fmt_duration(d3, sizeof d3, r->max_runtime_s) : "");
+	else if (!r->scheduled && (backlog = paused_backlog(r, s, &what)) > 0)
+		snprintf(r->why, sizeof r->why, "paused with a backlog: %d chunk%s %s", backlog,
+		         backlog == 1 ? "" : "s", what);
+	else if (!r->scheduled)
 		snprintf(r->why, sizeof r->why, "paused");
-	} else if (r->overdue) {
-		h = HEALTH_WARNING;
-		snprintf(r->why, sizeof r->why, sched->known && !sched->running ?
-			 "overdue: scheduler not running" : "overdue");
-	}
+	else if (r->overdue && sched->known && !sched->running)
+		snprintf(r->why, sizeof r->why, "overdue: scheduler not running");
+	else if (r->overdue && (sched->short_budget || (sched->workers_max > 0 &&
+	                                                sched->workers_in_use >= sched->workers_max)))
+		snprintf(r->why, sizeof r->why, "overdue: waiting for a worker (%d of %d in use)",
+		         sched->workers_in_use, sched->workers_max);
+	else if (r->overdue)
+		snprintf(r->why, sizeof r->why, "overdue");
+	else if (r->no_success)
+		snprintf(r->why, sizeof r->why, "no success in %s (%g schedule intervals)",
+		         fmt_duration(d1, sizeof d1, now - r->last_finish), t->job_success_intervals);
+	else
+		h = HEALTH_OK;
 	return r->health = h;
 }
 
@@ -350,8 +418,10 @@ void health_classify(struct snapshot *s, const struct thresholds *t, double now)
 		count(s, health_ht(&s->hts.v[i], t));
 	for (int i = 0; i < s->comps.n && counted(&s->comp_meta); i++)
 		count(s, health_comp(&s->comps.v[i], t));
+	s->sched.has_history = s->history_meta.status == PANE_OK || s->history_meta.status == PANE_ERROR;
+	sched_capacity(&s->sched, s, now, t->overdue_grace_s);
 	for (int i = 0; i < s->jobs.n && counted(&s->jobs_meta); i++)
-		count(s, health_job(&s->jobs.v[i], t, &s->sched, now));
+		count(s, health_job(&s->jobs.v[i], t, s, now));
 	for (int i = 0; i < s->rets.n && counted(&s->ret_meta); i++)
 		count(s, health_ret(&s->rets.v[i], t, s, now));
 	for (int i = 0; i < s->caggs.n && counted(&s->cagg_meta); i++)

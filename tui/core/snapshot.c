@@ -49,8 +49,20 @@ void snapshot_clear_rows(void *rows)
 	((struct rows_any *)rows)->n = 0;
 }
 
+void snapshot_clear_jobs(struct snapshot *s)
+{
+	for (int i = 0; i < s->jobs.n; i++) {
+		free(s->jobs.v[i].last_error.message);
+		s->jobs.v[i].last_error.message = NULL;
+	}
+	s->jobs.n = 0;
+}
+
 void snapshot_free(struct snapshot *s)
 {
+	snapshot_clear_jobs(s);
+	free(s->job_runs.v);
+	memset(&s->job_runs, 0, sizeof s->job_runs);
 	free(s->hts.v);
 	free(s->comps.v);
 	free(s->jobs.v);

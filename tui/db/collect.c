@@ -3,8 +3,10 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "tsdbtop/jobinfo.h"
 #include "tsdbtop/pgres.h"
 #include "tsdbtop/queries.h"
 
@@ -38,6 +40,17 @@ static const char *avail_compression(const struct server_info *si, char *buf, si
 static const char *avail_jobs(const struct server_info *si, char *buf, size_t n)
 {
 	return need_tsl(si, buf, n, "jobs and policies");
+}
+
+static const char *avail_history(const struct server_info *si, char *buf, size_t n)
+{
+	if (avail_jobs(si, buf, n))
+		return buf;
+	if (!si->has_job_history) {
+		snprintf(buf, n, "no job history before TimescaleDB 2.15");
+		return buf;
+	}
+	return NULL;
 }
 
 static const char *avail_caggs(const struct server_info *si, char *buf, size_t n)
@@ -133,10 +146,24 @@ static void parse_compression(const struct pg_result *cres, struct snapshot *s)
 	}
 }
 
+static void parse_job_error(const PGresult *r, int i, struct job_row *j)
+{
+	struct job_error *e = &j->last_error;
+	j->has_error = pgres_bool(r, i, "has_error", false);
+	if (!j->has_error)
+		return;
+	e->start = pgres_double(r, i, "error_start", NAN);
+	e->finish = pgres_double(r, i, "error_finish", NAN);
+	pgres_copy(e->sqlstate, sizeof e->sqlstate, r, i, "error_sqlstate");
+	if (!pgres_isnull(r, i, "error_message"))
+		e->message = strdup(pgres_text(r, i, "error_message", ""));
+	e->kind = job_fail_classify(e->sqlstate, e->message, e->finish - e->start, j->max_runtime_s);
+}
+
 static void parse_jobs(const struct pg_result *cres, struct snapshot *s)
 {
 	const PGresult *r = cres;
-	snapshot_clear_rows(&s->jobs);
+	snapshot_clear_jobs(s);
 	SNAP_RESERVE(s->jobs, PQntuples(r));
 	for (int i = 0; i < PQntuples(r); i++) {
 		struct job_row *j = SNAP_ADD(s->jobs);
@@ -144,27 +171,69 @@ static void parse_jobs(const struct pg_result *cres, struct snapshot *s)
 			return;
 		j->id = (int)pgres_ll(r, i, "id", 0);
 		pgres_copy(j->proc, sizeof j->proc, r, i, "proc");
+		pgres_copy(j->owner, sizeof j->owner, r, i, "owner");
 		pgres_copy(j->ht_schema, sizeof j->ht_schema, r, i, "ht_schema");
 		pgres_copy(j->ht_name, sizeof j->ht_name, r, i, "ht_name");
 		j->schedule_s = pgres_double(r, i, "schedule_s", NAN);
+		j->max_runtime_s = pgres_double(r, i, "max_runtime_s", NAN);
 		j->scheduled = pgres_bool(r, i, "scheduled", true);
 		j->last_start = pgres_double(r, i, "last_start", NAN);
 		j->last_finish = pgres_double(r, i, "last_finish", NAN);
 		j->next_start = pgres_double(r, i, "next_start", NAN);
 		pgres_copy(j->last_status, sizeof j->last_status, r, i, "last_status");
 		j->consecutive_failures = (int)pgres_ll(r, i, "consecutive_failures", 0);
+		j->consecutive_crashes = (int)pgres_ll(r, i, "consecutive_crashes", 0);
 		j->total_runs = (long)pgres_ll(r, i, "total_runs", 0);
 		j->total_failures = (long)pgres_ll(r, i, "total_failures", 0);
+		j->mean_s = pgres_double(r, i, "mean_s", NAN);
+		j->running = pgres_bool(r, i, "running", false);
+		j->running_s = pgres_double(r, i, "running_s", NAN);
+		j->errors_visible = pgres_bool(r, i, "errors_visible", true);
+		j->failed = strcmp(j->last_status, "Failed") == 0 || j->consecutive_crashes > 0;
+		parse_job_error(r, i, j);
+	}
+}
+
+static void parse_job_history(const struct pg_result *cres, struct snapshot *s)
+{
+	const PGresult *r = cres;
+	snapshot_clear_rows(&s->job_runs);
+	SNAP_RESERVE(s->job_runs, PQntuples(r));
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct job_run *h = SNAP_ADD(s->job_runs);
+		if (!h)
+			return;
+		h->job_id = (int)pgres_ll(r, i, "job_id", 0);
+		h->start = pgres_double(r, i, "start", NAN);
+		h->finish = pgres_double(r, i, "finish", NAN);
+		h->succeeded = pgres_isnull(r, i, "succeeded") ? -1 : pgres_bool(r, i, "succeeded", false);
+		pgres_copy(h->sqlstate, sizeof h->sqlstate, r, i, "sqlerrcode");
+		pgres_copy(h->message, sizeof h->message, r, i, "message");
+		double max_rt = NAN;
+		for (int k = 0; k < s->jobs.n; k++)
+			if (s->jobs.v[k].id == h->job_id)
+				max_rt = s->jobs.v[k].max_runtime_s;
+		h->kind = h->succeeded == 1 ? JOBFAIL_NONE
+		          : job_fail_classify(h->sqlstate, h->message, h->finish - h->start, max_rt);
 	}
 }
 
 static void parse_scheduler(const struct pg_result *cres, struct snapshot *s)
 {
 	const PGresult *r = cres;
-	s->sched.known = PQntuples(r) == 1;
-	s->sched.running = pgres_bool(r, 0, "running", false);
-	s->sched.workers_in_use = (int)pgres_ll(r, 0, "workers_in_use", 0);
-	s->sched.workers_max = (int)pgres_ll(r, 0, "workers_max", -1);
+	struct scheduler_info *sc = &s->sched;
+	sc->known = PQntuples(r) == 1;
+	sc->running = pgres_bool(r, 0, "running", false);
+	sc->workers_in_use = (int)pgres_ll(r, 0, "workers_in_use", 0);
+	sc->workers_max = (int)pgres_ll(r, 0, "workers_max", -1);
+	sc->max_worker_processes = (int)pgres_ll(r, 0, "max_worker_processes", -1);
+	sc->max_parallel_workers = (int)pgres_ll(r, 0, "max_parallel_workers", -1);
+	sc->launchers = (int)pgres_ll(r, 0, "launchers", 0);
+	sc->schedulers = (int)pgres_ll(r, 0, "schedulers", 0);
+	sc->other_workers = (int)pgres_ll(r, 0, "other_workers", 0);
+	const char *log = pgres_text(r, 0, "execution_logging", "");
+	sc->exec_logging = strcmp(log, "on") == 0 ? 1 : strcmp(log, "off") == 0 ? 0 : -1;
+	sc->embedded = pgres_bool(r, 0, "embedded", false);
 }
 
 static void parse_retention(const struct pg_result *cres, struct snapshot *s)
@@ -290,6 +359,7 @@ static void parse_chunks(const struct pg_result *cres, struct snapshot *s)
 static struct pane_meta *m_chunks(struct snapshot *s) { return &s->chunks_meta; }
 static struct pane_meta *m_comp(struct snapshot *s) { return &s->comp_meta; }
 static struct pane_meta *m_jobs(struct snapshot *s) { return &s->jobs_meta; }
+static struct pane_meta *m_history(struct snapshot *s) { return &s->history_meta; }
 static struct pane_meta *m_ret(struct snapshot *s) { return &s->ret_meta; }
 static struct pane_meta *m_cagg(struct snapshot *s) { return &s->cagg_meta; }
 static struct pane_meta *m_cache(struct snapshot *s) { return &s->cache_meta; }
@@ -300,6 +370,7 @@ static struct pane_meta *m_none(struct snapshot *s) { (void)s; return NULL; }
 const struct collector collectors[] = {
 	{ "jobs", avail_jobs, parse_jobs, m_jobs },
 	{ "scheduler", avail_jobs, parse_scheduler, m_none },
+	{ "job_history", avail_history, parse_job_history, m_history },
 	{ "chunks", need_ts, parse_chunks, m_chunks },
 	{ "compression", avail_compression, parse_compression, m_comp },
 	{ "retention", avail_jobs, parse_retention, m_ret },
