@@ -52,6 +52,8 @@ enum command {
 	CMD_JOB_RUN,
 	CMD_JOB_PAUSE,
 	CMD_JOB_RESUME,
+	CMD_JOB_DETAIL,       /* jobs list: why the job failed and its recent runs */
+	CMD_ACT_JOBS_ALL,     /* J: every job of the database */
 	CMD_DIALOG_YES,
 	CMD_DIALOG_NO,
 	CMD_DIALOG_SKIP,

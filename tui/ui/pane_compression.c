@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "tsdbtop/format.h"
+#include "tsdbtop/jobinfo.h"
 #include "tsdbtop/pane.h"
 
 #define R(p) ((const struct comp_row *)(p))
@@ -89,30 +90,44 @@ static enum theme_role cell(const struct pane_ctx *c, const void *rp, int col, i
 static int post(const struct pane_ctx *c, int i, char *buf, size_t n, enum theme_role *role)
 {
 	const struct scheduler_info *sc = &c->s->sched;
-	if (i != 0 || !buf)
-		return 1;
-	if (!sc->known) {
+	int lines = 1 + (sc->why[0] != '\0');
+	if (!buf)
+		return lines;
+	if (i == 1) {
+		snprintf(buf, n, "worker budget: %s", sc->why);
+		*role = ROLE_WARNING;
+	} else if (!sc->known) {
 		snprintf(buf, n, "scheduler: unknown");
+		*role = ROLE_DIM;
+	} else if (sc->embedded) {
+		snprintf(buf, n, "scheduler: none (embedded server: jobs run only by hand)");
 		*role = ROLE_DIM;
 	} else if (!sc->running) {
 		snprintf(buf, n, "scheduler: NOT running (background jobs will not run)");
 		*role = ROLE_CRITICAL;
 	} else {
+		char w[48] = "";
+		if (sc->waiting)
+			snprintf(w, sizeof w, ", %d job%s waiting past %s start", sc->waiting,
+			         sc->waiting == 1 ? "" : "s", sc->waiting == 1 ? "its" : "their");
 		if (sc->workers_max > 0)
-			snprintf(buf, n, "scheduler: running, workers %d/%d in use", sc->workers_in_use,
-			         sc->workers_max);
+			snprintf(buf, n, "scheduler: running, workers %d/%d in use%s", sc->workers_in_use,
+			         sc->workers_max, w);
 		else
-			snprintf(buf, n, "scheduler: running, workers %d in use", sc->workers_in_use);
-		*role = (sc->workers_max > 0 && sc->workers_in_use >= sc->workers_max) ? ROLE_WARNING : ROLE_OK;
+			snprintf(buf, n, "scheduler: running, workers %d in use%s", sc->workers_in_use, w);
+		*role = sc->waiting || (sc->workers_max > 0 && sc->workers_in_use >= sc->workers_max)
+		        ? ROLE_WARNING : ROLE_OK;
 	}
-	return 1;
+	return lines;
 }
 
 /* ---- the compression jobs sub-table ------------------------------------ */
 
+/* The compression policies, and every other job that runs now or is not ok
+ * (a failing user-defined job has no hypertable row to show it on). */
 static bool is_compress_job(const struct job_row *j)
 {
-	return strcmp(j->proc, "policy_compression") == 0;
+	return strcmp(j->proc, "policy_compression") == 0 || j->running || j->health != HEALTH_OK;
 }
 
 static int job_count(const struct snapshot *s)
@@ -136,21 +151,23 @@ static int jcmp_name(const void *a, const void *b) { return strcmp(J(a)->ht_name
 static int jcmp_next(const void *a, const void *b) { return pane_cmp_double(J(a)->next_start, J(b)->next_start); }
 static int jcmp_fail(const void *a, const void *b) { return pane_cmp_int(J(a)->consecutive_failures, J(b)->consecutive_failures); }
 
-enum { J_ID, J_HT, J_SCHED, J_STATE, J_LAST, J_STATUS, J_NEXT, J_FAIL, J_N };
+enum { J_ID, J_HT, J_SCHED, J_STATE, J_LAST, J_STATUS, J_NEXT, J_FAIL, J_ERR, J_N };
 
 static const struct pane_column jcols[J_N] = {
 	[J_ID] = { "Job", 5, ALIGN_RIGHT, false, jcmp_id },
-	[J_HT] = { "Hypertable", 12, ALIGN_LEFT, true, jcmp_name },
+	[J_HT] = { "Hypertable/proc", 16, ALIGN_LEFT, false, jcmp_name },
 	[J_SCHED] = { "Every", 6, ALIGN_RIGHT, false, NULL },
 	[J_STATE] = { "State", 9, ALIGN_LEFT, false, NULL },
 	[J_LAST] = { "Last run", 10, ALIGN_RIGHT, false, NULL },
 	[J_STATUS] = { "Status", 7, ALIGN_LEFT, false, NULL },
 	[J_NEXT] = { "Next start", 14, ALIGN_RIGHT, false, jcmp_next },
 	[J_FAIL] = { "Fails", 5, ALIGN_RIGHT, false, jcmp_fail },
+	[J_ERR] = { "Last error", 12, ALIGN_LEFT, true, NULL },
 };
 
 static const struct pane_meta *jmeta(const struct snapshot *s) { return &s->jobs_meta; }
-static const char *jname(const void *r) { return J(r)->ht_name; }
+static const char *jname(const void *r) { return J(r)->ht_name[0] ? J(r)->ht_name : J(r)->proc; }
+static const char *jwhy(const void *r) { return J(r)->why; }
 static enum health jhealth(const void *r) { return J(r)->health; }
 
 static enum theme_role jcell(const struct pane_ctx *c, const void *rp, int col, int width,
@@ -161,17 +178,29 @@ static enum theme_role jcell(const struct pane_ctx *c, const void *rp, int col, 
 	switch (col) {
 	case J_ID: snprintf(buf, n, "%d", j->id); return ROLE_NORMAL;
 	case J_HT:
-		pane_name(c, tmp, sizeof tmp, j->ht_schema, j->ht_name);
+		if (j->ht_name[0])
+			pane_name(c, tmp, sizeof tmp, j->ht_schema, j->ht_name);
+		else
+			snprintf(tmp, sizeof tmp, "%s", j->proc);
 		return pane_text(buf, n, tmp, width, c->utf8, ROLE_NORMAL);
 	case J_SCHED: pane_dur(buf, n, j->schedule_s); return ROLE_NORMAL;
 	case J_STATE:
+		if (j->running) {
+			snprintf(buf, n, "run %s", isnan(j->running_s) ? "" : pane_dur(d, sizeof d, j->running_s));
+			return j->running_long ? ROLE_WARNING : ROLE_ACCENT;
+		}
+		if (j->stuck) {
+			snprintf(buf, n, "stuck");
+			return ROLE_CRITICAL;
+		}
 		snprintf(buf, n, "%s", j->scheduled ? "scheduled" : "paused");
 		return j->scheduled ? ROLE_NORMAL : ROLE_WARNING;
 	case J_LAST:
 		pane_ago(buf, n, isnan(j->last_finish) ? j->last_start : j->last_finish, c->now);
 		return ROLE_NORMAL;
 	case J_STATUS:
-		pane_text(buf, n, j->last_status[0] ? j->last_status : "never", width, c->utf8, ROLE_NORMAL);
+		pane_text(buf, n, j->failed && j->has_error ? job_fail_kind_words(j->last_error.kind)
+		                  : j->last_status[0] ? j->last_status : "never", width, c->utf8, ROLE_NORMAL);
 		return strcmp(j->last_status, "Failed") == 0 ? ROLE_CRITICAL
 		       : j->last_status[0] ? ROLE_NORMAL : ROLE_DIM;
 	case J_NEXT:
@@ -181,6 +210,11 @@ static enum theme_role jcell(const struct pane_ctx *c, const void *rp, int col, 
 		}
 		pane_ago(buf, n, j->next_start, c->now);
 		return ROLE_NORMAL;
+	case J_ERR:
+		if (!j->failed)
+			return pane_text(buf, n, "", width, c->utf8, ROLE_NORMAL);
+		job_error_words(tmp, sizeof tmp, j, c->s->server.user);
+		return pane_text(buf, n, tmp, width, c->utf8, ROLE_CRITICAL);
 	case J_FAIL:
 		snprintf(buf, n, "%d", j->consecutive_failures);
 		return j->consecutive_failures > 0 ? pane_health_role(j->health == HEALTH_OK ? HEALTH_WARNING : j->health)
@@ -194,7 +228,7 @@ static enum theme_role jcell(const struct pane_ctx *c, const void *rp, int col, 
 
 const struct pane_class pane_compression_jobs_class = {
 	.id = PANE_COMPRESSION,
-	.title = "Compression jobs",
+	.title = "Jobs: compression, running, not ok",
 	.tab = "Jobs",
 	.cols = jcols,
 	.ncols = J_N,
@@ -204,6 +238,7 @@ const struct pane_class pane_compression_jobs_class = {
 	.row = job_at,
 	.row_name = jname,
 	.row_health = jhealth,
+	.row_why = jwhy,
 	.cell = jcell,
 };
 

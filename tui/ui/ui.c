@@ -24,6 +24,7 @@
 #include "tsdbtop/app.h"
 #include "tsdbtop/config.h"
 #include "tsdbtop/format.h"
+#include "tsdbtop/jobview.h"
 #include "tsdbtop/keymap.h"
 #include "tsdbtop/layout.h"
 #include "tsdbtop/pane.h"
@@ -43,7 +44,7 @@
 #define CTRL_C_KEY 3
 
 enum typed_mode { TYPED_NONE, TYPED_NAME, TYPED_WINDOW };
-enum list_kind { LIST_NONE, LIST_CHUNKS, LIST_JOBS };
+enum list_kind { LIST_NONE, LIST_CHUNKS, LIST_JOBS, LIST_JOB_DETAIL };
 
 struct pane_state {
 	int sel, top, page;
@@ -90,7 +91,8 @@ struct ui {
 	enum list_kind list;            /* chunk list / jobs list overlay */
 	int list_sel, list_top;
 	char list_title[NAME_LEN * 2];
-	int jobs[64], njobs;
+	int jobs[256], njobs;
+	int detail_job;                 /* LIST_JOB_DETAIL: its id */
 	bool log_open;
 	WINDOW *w_dialog, *w_list, *w_log;
 	/* kiosk (see kiosk.h) */
@@ -1271,6 +1273,22 @@ static void open_jobs(struct ui *u)
 	u->list_sel = 0;
 }
 
+/* J: every job on the server (user-defined jobs have no row of their own) */
+static void open_all_jobs(struct ui *u)
+{
+	const struct snapshot *s = &u->a->snap;
+	u->njobs = 0;
+	for (int i = 0; i < s->jobs.n && u->njobs < (int)(sizeof u->jobs / sizeof u->jobs[0]); i++)
+		u->jobs[u->njobs++] = s->jobs.v[i].id;
+	if (u->njobs == 0) {
+		ui_notice(u, s->jobs_meta.status == PANE_OK ? "no jobs on this server" : "J: jobs are not known yet");
+		return;
+	}
+	snprintf(u->list_title, sizeof u->list_title, "this database");
+	u->list = LIST_JOBS;
+	u->list_sel = 0;
+}
+
 static void open_chunks(struct ui *u)
 {
 	const struct ht_row *ht = selected_row(u, PANE_CHUNKS);
@@ -1295,6 +1313,8 @@ static int list_len(const struct ui *u)
 {
 	if (u->list == LIST_JOBS)
 		return u->njobs;
+	if (u->list == LIST_JOB_DETAIL)
+		return JOBVIEW_MAX_LINES;
 	if (u->list == LIST_CHUNKS && u->a->actions)
 		return action_chunks(u->a->actions)->n;
 	return 0;
@@ -1306,7 +1326,24 @@ static void list_key(struct ui *u, enum command c)
 	struct action_request rq;
 	memset(&rq, 0, sizeof rq);
 	switch (c) {
-	case CMD_CLOSE: u->list = LIST_NONE; return;
+	case CMD_CLOSE:
+		if (u->list == LIST_JOB_DETAIL) {   /* back to the list it came from */
+			u->list = LIST_JOBS;
+			u->list_sel = u->list_top = 0;
+			for (int k = 0; k < u->njobs; k++)
+				if (u->jobs[k] == u->detail_job)
+					u->list_sel = k;
+			return;
+		}
+		u->list = LIST_NONE;
+		return;
+	case CMD_JOB_DETAIL:
+		if (u->list != LIST_JOBS || u->list_sel < 0 || u->list_sel >= n)
+			return;
+		u->detail_job = u->jobs[u->list_sel];
+		u->list = LIST_JOB_DETAIL;
+		u->list_sel = u->list_top = 0;
+		return;
 	case CMD_QUIT: app_quit(u->a, 0); return;
 	case CMD_UP: u->list_sel--; break;
 	case CMD_DOWN: u->list_sel++; break;
@@ -1333,14 +1370,14 @@ static void list_key(struct ui *u, enum command c)
 	case CMD_JOB_RUN:
 	case CMD_JOB_PAUSE:
 	case CMD_JOB_RESUME:
-		if (u->list != LIST_JOBS) {
+		if (u->list != LIST_JOBS && u->list != LIST_JOB_DETAIL) {
 			ui_notice(u, "r / p / u work on the jobs list (j)");
 			return;
 		}
-		if (u->list_sel < 0 || u->list_sel >= n)
+		if (u->list == LIST_JOBS && (u->list_sel < 0 || u->list_sel >= n))
 			return;
 		rq.kind = c == CMD_JOB_RUN ? ACT_JOB_RUN : c == CMD_JOB_PAUSE ? ACT_JOB_PAUSE : ACT_JOB_RESUME;
-		rq.job_id = u->jobs[u->list_sel];
+		rq.job_id = u->list == LIST_JOB_DETAIL ? u->detail_job : u->jobs[u->list_sel];
 		rq.scheduler_running = u->a->snap.sched.known && u->a->snap.sched.running;
 		act_request(u, &rq);
 		return;
@@ -1533,10 +1570,64 @@ static void draw_dialog(struct ui *u)
 	wnoutrefresh(w);
 }
 
+static void list_chunk_line(const struct chunk_item *it, bool utf8, char *line, size_t n)
+{
+	char st[48], t1[64], t2[32];
+	snprintf(st, sizeof st, "%s%s%s%s", (it->status & 1) ? "compressed" : "uncompressed",
+	         (it->status & 8) ? ",partial" : "", (it->status & 4) ? ",frozen" : "",
+	         (it->status & 2) ? ",unordered" : "");
+	pane_range(t1, sizeof t1, it->range_start, it->range_end, utf8);
+	snprintf(line, n, " %-40s %-22s %10s  %s", it->name, st, fmt_bytes(t2, sizeof t2, it->bytes),
+	         isnan(it->range_start) ? "" : t1);
+}
+
+/* Line k of the open list into line; returns its role. */
+static enum theme_role list_line(struct ui *u, const struct jobview *v, int k, int width,
+                                 char *line, size_t n)
+{
+	if (u->list == LIST_JOB_DETAIL) {
+		snprintf(line, n, " %s", v->line[k]);
+		return v->role[k];
+	}
+	if (u->list == LIST_CHUNKS) {
+		list_chunk_line(&action_chunks(u->a->actions)->v[k], u->utf8, line, n);
+		return ROLE_NORMAL;
+	}
+	const struct job_row *j = find_job(u, u->jobs[k]);
+	if (!j) {
+		snprintf(line, n, " job %d (gone)", u->jobs[k]);
+		return ROLE_DIM;
+	}
+	line[0] = ' ';
+	return jobview_list_line(line + 1, n - 1, j, now_s(), width - 1, u->utf8);
+}
+
+static const char *list_keys_line(const struct ui *u)
+{
+	switch (u->list) {
+	case LIST_CHUNKS: return "c compress   d decompress   Esc closes";
+	case LIST_JOB_DETAIL: return "r run now   p pause   u resume   Esc back to the list";
+	default: return "Enter / h why and recent runs   r run now   p pause   u resume   Esc closes";
+	}
+}
+
+static void list_title(const struct ui *u, int n, char *line, size_t len)
+{
+	if (u->list == LIST_CHUNKS)
+		snprintf(line, len, " Chunks of %s (%d) ", u->list_title, n);
+	else if (u->list == LIST_JOB_DETAIL)
+		snprintf(line, len, " Job %d: why and recent runs ", u->detail_job);
+	else
+		snprintf(line, len, " Jobs of %s ", u->list_title);
+}
+
 static void draw_list(struct ui *u)
 {
-	int n = list_len(u);
-	int ww = COLS - 4 < 100 ? COLS - 4 : 100;
+	static struct jobview v;
+	int ww = COLS - 4 < 120 ? COLS - 4 : 120;
+	if (u->list == LIST_JOB_DETAIL)
+		jobview_detail(&v, &u->a->snap, u->detail_job, now_s(), ww - 4, u->utf8);
+	int n = u->list == LIST_JOB_DETAIL ? v.n : list_len(u);
 	int hh = (n < 5 ? 5 : n) + 4;
 	if (hh > LINES - 4)
 		hh = LINES - 4;
@@ -1545,17 +1636,16 @@ static void draw_list(struct ui *u)
 	WINDOW *w = overlay_win(&u->w_list, hh, ww);
 	if (!w)
 		return;
-	char line[PANE_LINE_MAX * 2], t1[64], t2[32];
+	char line[PANE_LINE_MAX * 2];
 	wbkgdset(w, ' ' | ui_attr(u, ROLE_NORMAL));
 	werase(w);
 	frame(u, w, ROLE_ACCENT);
 	const struct chunk_list *cl = u->a->actions ? action_chunks(u->a->actions) : NULL;
-	if (u->list == LIST_CHUNKS)
-		snprintf(line, sizeof line, " Chunks of %s (%d) ", u->list_title, n);
-	else
-		snprintf(line, sizeof line, " Jobs of %s ", u->list_title);
+	list_title(u, n, line, sizeof line);
 	put(u, w, 0, 2, ww - 4, ROLE_TITLE_FOCUS, line);
 	int body = hh - 3;
+	if (u->list_sel >= n)
+		u->list_sel = n > 0 ? n - 1 : 0;
 	if (u->list_sel < u->list_top)
 		u->list_top = u->list_sel;
 	if (u->list_sel >= u->list_top + body)
@@ -1566,31 +1656,13 @@ static void draw_list(struct ui *u)
 		put(u, w, 1, 2, ww - 4, ROLE_WARNING, cl->error);
 	for (int i = 0; i < body && u->list_top + i < n; i++) {
 		int k = u->list_top + i;
-		if (u->list == LIST_CHUNKS) {
-			if (!cl)
-				break;
-			const struct chunk_item *it = &cl->v[k];
-			char st[48];
-			snprintf(st, sizeof st, "%s%s%s%s", (it->status & 1) ? "compressed" : "uncompressed",
-			         (it->status & 8) ? ",partial" : "", (it->status & 4) ? ",frozen" : "",
-			         (it->status & 2) ? ",unordered" : "");
-			pane_range(t1, sizeof t1, it->range_start, it->range_end, u->utf8);
-			snprintf(line, sizeof line, " %-40s %-22s %10s  %s", it->name, st,
-			         fmt_bytes(t2, sizeof t2, it->bytes), isnan(it->range_start) ? "" : t1);
-		} else {
-			const struct job_row *j = find_job(u, u->jobs[k]);
-			if (!j) {
-				snprintf(line, sizeof line, " job %d (gone)", u->jobs[k]);
-			} else {
-				pane_ago(t1, sizeof t1, j->next_start, now_s());
-				snprintf(line, sizeof line, " %-6d %-38s %-8s next %-10s last %s", j->id, j->proc,
-				         j->scheduled ? "active" : "PAUSED", t1, j->last_status[0] ? j->last_status : "never");
-			}
-		}
-		put(u, w, 1 + i, 1, ww - 2, k == u->list_sel ? ROLE_SELECTED : ROLE_NORMAL, line);
+		if (u->list == LIST_CHUNKS && !cl)
+			break;
+		enum theme_role role = list_line(u, &v, k, ww - 2, line, sizeof line);
+		bool sel = k == u->list_sel && u->list != LIST_JOB_DETAIL;
+		put(u, w, 1 + i, 1, ww - 2, sel ? ROLE_SELECTED : role, line);
 	}
-	put(u, w, hh - 2, 2, ww - 4, ROLE_STATUS,
-	    u->list == LIST_CHUNKS ? "c compress   d decompress   Esc closes" : "r run now   p pause   u resume   Esc closes");
+	put(u, w, hh - 2, 2, ww - 4, ROLE_STATUS, list_keys_line(u));
 	wnoutrefresh(w);
 }
 
@@ -2040,6 +2112,7 @@ static void handle_key(struct ui *u, int ch)
 		act_key(u, c);
 		break;
 	case CMD_ACT_JOBS: open_jobs(u); break;
+	case CMD_ACT_JOBS_ALL: open_all_jobs(u); break;
 	case CMD_ACT_LOG: u->log_open = !u->log_open; break;
 	case CMD_ACT_STOP:
 		if (act_running(u))
