@@ -50,6 +50,8 @@ static const struct key_def keys[] = {
 	{ "thresholds", "job_failures_warn", K_INT, TH(job_failures_warn), 0, 1, 1e6, "consecutive job failures: warning" },
 	{ "thresholds", "job_failures_crit", K_INT, TH(job_failures_crit), 0, 1, 1e6, "consecutive job failures: critical" },
 	{ "thresholds", "overdue_grace", K_SECONDS, TH(overdue_grace_s), 0, 0, 86400 * 30, "a job is overdue this long after next_start" },
+	{ "thresholds", "job_long_factor", K_DOUBLE, TH(job_long_factor), 0, 1, 1000, "a running job is flagged past this many times its mean run (and a minute)" },
+	{ "thresholds", "job_success_intervals", K_DOUBLE, TH(job_success_intervals), 0, 1, 1e6, "warn when a job has not succeeded within this many schedule intervals" },
 };
 #define N_KEYS ((int)(sizeof keys / sizeof keys[0]))
 
