@@ -4,7 +4,8 @@
 # Per version: deploy with both deployers (8 steps, views, routines), every pane
 # and headless command on the MS5.0 layer, cross-checks against TimescaleDB's
 # own functions on tests/native/fixture.sql, the helper scripts beside this one
-# (layouts, caggs, compat) and, where the scheduler really runs jobs, policies
+# (layouts, caggs, job_run, compat, faults, screen; a missing one is skipped)
+# and, where the scheduler really runs jobs, policies
 # clearing a backlog and dropping chunks while tsdbtop watches.
 # NATIVE_ONLY="2.28.3" picks versions. Every server is stopped, also on failure.
 set -u
@@ -49,7 +50,7 @@ fixture_checks() {
   native_create_db xc || { nok "database xc"; return; }
   t "cross-check fixture loaded" psql -X -q -v ON_ERROR_STOP=1 "$(conn xc)" -f tests/native/fixture.sql
   python3 tests/native/crosscheck.py "$BIN" "$(conn xc)" "$NATIVE_VERSION" || rc=1
-  for s in layouts caggs job_run compat; do
+  for s in layouts caggs job_run compat faults screen; do
     [ -f "tests/native/$s.sh" ] || continue
     echo "# tests/native/$s.sh $NATIVE_VERSION"
     sh "tests/native/$s.sh" "$(conn xc)" "$NATIVE_VERSION" || rc=1

@@ -8,6 +8,7 @@
 #                              VERSION; sets NATIVE_PORT, NATIVE_CONNINFO, NATIVE_PGDATA
 #                              (DIR holds the log; the chroot keeps 2.29's data inside it)
 #   native_stop [MODE]         stop the cluster this shell started last (fast)
+#   native_restart [MODE] [SECS]  stop it, leave it down SECS, start it as it was
 #   native_settings EXTRA...   extra `-c name=value` for the next native_start
 #
 # 2.24.0, 2.26.4 and 2.28.3 run on Debian bookworm's PostgreSQL 15.18 (pinned:
@@ -318,6 +319,23 @@ native_stop() {
     native__as "$NATIVE_BIN/pg_ctl" -D "$NATIVE_PGDATA" -m immediate -w -t 30 stop >/dev/null 2>&1
   native__chrooted "$NATIVE_VERSION" && native__chroot_umount
   return 0
+}
+
+# native_restart [MODE] [DOWN_SECS]: stop the cluster started last (here or in
+# the parent shell: NATIVE_PGDATA, NATIVE_VERSION exported) with MODE (fast),
+# leave it down DOWN_SECS (0), start it again with the options, port and log it
+# had (from postmaster.opts: no option holds a space).
+native_restart() {
+  [ -n "${NATIVE_PGDATA:-}" ] && [ -n "${NATIVE_VERSION:-}" ] || { native__err "no cluster to restart"; return 1; }
+  if native__chrooted "$NATIVE_VERSION"; then
+    _rb=$NATIVE_PG17_BIN; _rl=$NATIVE_PGDATA.log; _ro=$NATIVE_ROOT$NATIVE_PGDATA/postmaster.opts
+  else
+    _rb=$NATIVE_PG15_BIN; _rl=$(dirname "$NATIVE_PGDATA")/server.log; _ro=$NATIVE_PGDATA/postmaster.opts
+  fi
+  _ra=$(sed 's/^[^ ]* //; s/"//g' "$_ro") || return 1
+  native__as "$_rb/pg_ctl" -D "$NATIVE_PGDATA" -m "${1:-fast}" -w -t 30 stop >/dev/null || return 1
+  sleep "${2:-0}"
+  native__as "$_rb/pg_ctl" -D "$NATIVE_PGDATA" -l "$_rl" -w -t 60 -o "$_ra" start >/dev/null
 }
 
 # native_create_db DBNAME: a database with TimescaleDB $NATIVE_VERSION in it.
