@@ -11,7 +11,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <libpq-fe.h>
+
+#include "tsdbtop/collect.h"
 #include "tsdbtop/pane.h"
+#include "tsdbtop/queries.h"
 
 #define NOW 1764000000.0 /* 2025-11-24 16:00:00 UTC */
 
@@ -225,6 +229,63 @@ static void cache_without_statistics(void **state)
 	assert_true(k->cols[k->default_sort].cmp(&a, &z) < 0);
 }
 
+/* A result of the cache query as the server sends it (all text). */
+static PGresult *cache_result(const char *db_bytes)
+{
+	static const char *const names[] = { "blks_hit", "blks_read", "stats_reset", "numbackends",
+					      "track_counts", "db_bytes" };
+	const char *vals[] = { "9950", "50", NULL, "3", "t", db_bytes };
+	enum { N = sizeof names / sizeof names[0] };
+	PGresAttDesc at[N];
+	memset(at, 0, sizeof at);
+	for (int i = 0; i < N; i++) {
+		at[i].name = (char *)names[i];
+		at[i].typlen = -1;
+		at[i].atttypmod = -1;
+	}
+	PGresult *r = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
+	assert_non_null(r);
+	assert_true(PQsetResultAttrs(r, N, at));
+	for (int i = 0; i < N; i++)
+		assert_true(PQsetvalue(r, 0, i, (char *)vals[i], vals[i] ? (int)strlen(vals[i]) : -1));
+	return r;
+}
+
+/* The database's size on the Cache pane's first line is the cache query's
+ * db_bytes (pg_database_size): the query selects it, the collector keeps it,
+ * the pane shows it and says how often it is read; unknown is never "0 B". */
+static void cache_database_size(void **state)
+{
+	(void)state;
+	const struct collector *col = NULL;
+	for (int i = 0; i < collector_count; i++)
+		if (strcmp(collectors[i].name, "cache") == 0)
+			col = &collectors[i];
+	assert_non_null(col);
+	assert_non_null(strstr(query_get("cache"), "pg_database_size"));
+	assert_non_null(strstr(query_get("cache"), "AS db_bytes"));
+	struct snapshot s;
+	memset(&s, 0, sizeof s);
+	PGresult *r = cache_result("14507367");
+	col->parse(r, &s);
+	PQclear(r);
+	assert_true(s.cache.stats_available);
+	assert_true(s.cache.db_bytes == 14507367.0);
+	struct pane_ctx c = { .s = &s, .now = NOW, .interval = 2, .utf8 = true };
+	char b[PANE_LINE_MAX];
+	enum theme_role role;
+	pane_cache_class.pre(&c, 0, b, sizeof b, &role);
+	assert_non_null(strstr(b, "3 backends  13.8 MB"));
+	assert_non_null(strstr(b, "once a minute"));
+	r = cache_result(NULL);  /* no reading: unknown, not 0 B */
+	col->parse(r, &s);
+	PQclear(r);
+	assert_true(isnan(s.cache.db_bytes));
+	pane_cache_class.pre(&c, 0, b, sizeof b, &role);
+	assert_null(strstr(b, "0 B"));
+	assert_non_null(strstr(b, "size unknown"));
+}
+
 static void compression_jobs(void **state)
 {
 	(void)state;
@@ -354,6 +415,7 @@ int main(void)
 		cmocka_unit_test(age_suffix),
 		cmocka_unit_test(chunks_cells),
 		cmocka_unit_test(cache_without_statistics),
+		cmocka_unit_test(cache_database_size),
 		cmocka_unit_test(compression_jobs),
 		cmocka_unit_test(cagg_cells),
 		cmocka_unit_test(unknown_counts_are_dashes),

@@ -274,14 +274,15 @@ static void text_caggs(FILE *out, const struct snapshot *s)
 static void text_cache(FILE *out, const struct snapshot *s)
 {
 	const struct cache_db *c = &s->cache;
-	char a[16], b[16];
+	char a[16], b[16], sz[16];
+	fmt_bytes(sz, sizeof sz, c->db_bytes);
 	if (!c->stats_available)
-		fprintf(out, "database: the server keeps no statistics (no hit ratio); %ld backends\n",
-			c->numbackends);
+		fprintf(out, "database: the server keeps no statistics (no hit ratio); %ld backends; size %s\n",
+			c->numbackends, sz);
 	else
-		fprintf(out, "database: %s hit ratio %s since the last poll, %s since reset; %ld backends\n",
+		fprintf(out, "database: %s hit ratio %s since the last poll, %s since reset; %ld backends; size %s\n",
 			mark(c->health), fmt_pct(a, sizeof a, c->ratio_now), fmt_pct(b, sizeof b, c->ratio_total),
-			c->numbackends);
+			c->numbackends, sz);
 	if (s->caches.n == 0)
 		return;
 	fprintf(out, "%-4s %-36s %7s %7s %7s %7s\n", "", "HYPERTABLE", "HEAP", "INDEX", "TOAST", "ALL");
@@ -583,6 +584,7 @@ static struct json_object *json_pane(const struct snapshot *s, int p)
 		add(d, "blks_hit", c->stats_available ? once_json_num(c->blks_hit) : NULL);
 		add(d, "blks_read", c->stats_available ? once_json_num(c->blks_read) : NULL);
 		add_i(d, "backends", c->numbackends);
+		add(d, "db_bytes", once_json_num(c->db_bytes)); /* pg_database_size, read <= 1/min */
 		add_health(d, c->health, c->stats_available ? "" : "the server keeps no statistics");
 		add(o, "database", d);
 		add(o, "rows", rows_cache(s));

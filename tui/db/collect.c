@@ -317,6 +317,8 @@ static void parse_cache(const struct pg_result *cres, struct snapshot *s)
 	c->ratio_total = c->stats_available ? ratio(hit, rd) : NAN;
 	c->stats_reset = pgres_double(r, 0, "stats_reset", NAN);
 	c->numbackends = (long)pgres_ll(r, 0, "numbackends", 0);
+	/* pg_database_size, re-read by the query at most once a minute */
+	c->db_bytes = pgres_double(r, 0, "db_bytes", NAN);
 }
 
 /* The Cache pane's per-hypertable counters come with the chunks query (one

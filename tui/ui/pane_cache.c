@@ -103,9 +103,15 @@ static int pre(const struct pane_ctx *c, int i, char *buf, size_t n, enum theme_
 			snprintf(rs, sizeof rs, "start");
 		else
 			fmt_time_epoch(rs, sizeof rs, d->stats_reset);
-		fmt_bytes(sz, sizeof sz, d->db_bytes);
-		snprintf(buf, n, "database hit ratio: now %s  since %s %s  |  %ld backends  %s",
-		         isnan(d->ratio_now) ? "(next poll)" : now, rs, tot, d->numbackends, sz);
+		/* pg_database_size: exact, but the query re-reads it at most
+		 * once a minute (it stats every file of the database) */
+		if (isnan(d->db_bytes))
+			snprintf(sz, sizeof sz, "size unknown");
+		else
+			fmt_bytes(sz, sizeof sz, d->db_bytes);
+		snprintf(buf, n, "database hit ratio: now %s  since %s %s  |  %ld backends  %s%s",
+		         isnan(d->ratio_now) ? "(next poll)" : now, rs, tot, d->numbackends, sz,
+		         isnan(d->db_bytes) ? "" : " (size re-read at most once a minute)");
 		*role = pane_health_role(d->health);
 		if (d->health == HEALTH_UNKNOWN || d->health == HEALTH_OK)
 			*role = ROLE_NORMAL;
