@@ -355,7 +355,7 @@ if [ -n "$portal" ]; then
       *) not_ok "2.29.2/PG 17: the policy's message ('$(jv "$JC" .last_error.message)')" ;;
     esac
     zoom2
-    if wait_for_text con "^│. +$JC public\\.jt_m .* error .*error 24000: cannot drop portal" 4; then
+    if wait_for_text con "^│. +$JC (public\\.)?jt_m .* error .*error 24000: cannot drop portal" 4; then
       ok "screen: the compression policy's row says error 24000: cannot drop portal"
     else not_ok "screen: the compression policy's row says error 24000: cannot drop portal" con; fi
   else not_ok "2.29.2/PG 17: the compression policy failed with kind error, 24000 ($(jv "$JC" .last_error | tr -d '\n'))"; fi

@@ -50,7 +50,7 @@ fixture_checks() {
   native_create_db xc || { nok "database xc"; return; }
   t "cross-check fixture loaded" psql -X -q -v ON_ERROR_STOP=1 "$(conn xc)" -f tests/native/fixture.sql
   python3 tests/native/crosscheck.py "$BIN" "$(conn xc)" "$NATIVE_VERSION" || rc=1
-  for s in layouts caggs job_run compat faults screen; do
+  for s in layouts caggs job_run compat faults jobs screen; do
     [ -f "tests/native/$s.sh" ] || continue
     echo "# tests/native/$s.sh $NATIVE_VERSION"
     sh "tests/native/$s.sh" "$(conn xc)" "$NATIVE_VERSION" || rc=1
