@@ -17,6 +17,8 @@
 #   - a job that sleeps: running, its duration growing (JSON, screen), not
 #     shown failed while it runs; cancelled with pg_cancel_backend: kind
 #     cancelled, 57014, the cancel's message;
+#   - the same sleep with max_runtime 2 s, stopped there by the scheduler:
+#     kind timed_out ("timed out" on screen);
 #   - a message with OSC title, CSI colour, ESC c and 10 KB of text: exact in
 #     JSON (= what the procedure raised = job_errors' err_message), sanitised
 #     and cut on screen (no raw escape, the tmux pane title unchanged, every
@@ -217,7 +219,10 @@ else not_ok "check --only jobs names job $JF and its message (exit $r)"; sed 's/
 JS=$(q "SELECT add_job('public.jt_sleep', '1 day', initial_start => now())")
 JE=$(q "SELECT add_job('public.jt_evil', '1 day', initial_start => now())")
 JC=$(q "SELECT add_compression_policy('public.jt_m', interval '1 day', initial_start => now())")
-[ -n "$JS" ] && [ -n "$JE" ] && [ -n "$JC" ] || not_ok "add_job jt_sleep, jt_evil, add_compression_policy"
+# the same sleep with max_runtime 2 s: the scheduler stops it there (max_runtime
+# set before its start, a second away)
+JT=$(q "SELECT alter_job(add_job('public.jt_sleep', '1 day', initial_start => now() + interval '1 second'), max_runtime => interval '2 seconds')" | cut -d'(' -f2 | cut -d, -f1)
+[ -n "$JS" ] && [ -n "$JE" ] && [ -n "$JC" ] && [ -n "$JT" ] || not_ok "add_job jt_sleep (twice), jt_evil, add_compression_policy"
 
 # ---- history, only failures recorded ----------------------------------------------
 if wait_json 20 "$JF" '.history | length >= 3' true; then
@@ -305,6 +310,17 @@ if wait_json 20 "$JS" '.running != null' true; then
   else not_ok "the cancelled run of job $JS ends Failed"; fi
 else not_ok "the scheduler runs job $JS (jt_sleep) within 20 s"; fi
 
+# ---- stopped at max_runtime ---------------------------------------------------------------
+if wait_json 20 "$JT" .last_status Failed; then
+  if [ "$(jv "$JT" .last_error.kind)" = timed_out ]; then
+    case $(jv "$JT" .why) in *"timed out"*) ok "max_runtime 2 s: kind timed_out, why says timed out" ;;
+      *) not_ok "max_runtime 2 s: why says timed out ('$(jv "$JT" .why)')" ;; esac
+  else not_ok "max_runtime 2 s: kind timed_out (kind $(jv "$JT" .last_error.kind), sqlstate $(jv "$JT" .last_error.sqlstate), $(jv "$JT" .last_error.message), ran $(jv "$JT" '.history[0].duration_s') s)"; fi
+  zoom2
+  if wait_for_text con "^│. +$JT jt_sleep .* timed out: cancelled at max_runtime" 3; then ok "screen: job $JT's Last error says timed out"
+  else not_ok "screen: job $JT's Last error says timed out" con; fi
+else not_ok "the job with max_runtime 2 s ends Failed (20 s)"; fi
+
 # ---- escape sequences and 10 KB ---------------------------------------------------------
 if wait_json 20 "$JE" .last_status Failed; then
   want=$(q "SELECT md5(public.jt_evil_text()) || ' ' || length(public.jt_evil_text())")
@@ -370,7 +386,7 @@ LOGGING_SET=1
 # (a sighup setting: not per database; ALTER SYSTEM where the extension is, so the name is known)
 q "ALTER SYSTEM SET timescaledb.enable_job_execution_logging = on" >/dev/null && q "SELECT pg_reload_conf()" >/dev/null ||
   not_ok "ALTER SYSTEM SET timescaledb.enable_job_execution_logging = on"
-q "SELECT delete_job($JS)" >/dev/null; q "SELECT delete_job($JE)" >/dev/null
+q "SELECT delete_job($JS), delete_job($JE), delete_job($JT)" >/dev/null
 q "CREATE OR REPLACE PROCEDURE public.jt_fail(job_id int, config jsonb) LANGUAGE plpgsql AS \$\$ BEGIN PERFORM 1; END \$\$" ||
   not_ok "jt_fail replaced by a procedure that works"
 if [ -z "$portal" ]; then
