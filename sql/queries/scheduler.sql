@@ -24,5 +24,5 @@ SELECT count(*) FILTER (WHERE a.backend_type = 'TimescaleDB Background Worker Sc
                           AND NOT (a.backend_type ~ ' \[[0-9]+\]$'
                                    AND a.backend_type = a.application_name)) AS other_workers,
        current_setting('timescaledb.enable_job_execution_logging', true) AS execution_logging,
-       version() LIKE '%emscripten%' OR version() LIKE '%wasm%' AS embedded
+       version() ILIKE '%emscripten%' AS embedded
 FROM pg_catalog.pg_stat_activity a

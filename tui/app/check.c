@@ -197,7 +197,8 @@ static void ck_jobs(struct check_result *r, const struct snapshot *s, const stru
 		} else if (!j->scheduled) {
 			if (!paused++)
 				paused_id = j->id;
-		} else if (j->health != HEALTH_OK) {
+		} else if (j->health != HEALTH_OK && !(j->overdue && s->sched.known && !s->sched.running)) {
+			/* (overdue for want of a scheduler: the scheduler check says so) */
 			if (!other++)
 				odd = j;
 		}
@@ -209,10 +210,13 @@ static void ck_jobs(struct check_result *r, const struct snapshot *s, const stru
 	if (worst)
 		set(r, h, "%d job%s failing (job %d: %s)%s", failing, failing == 1 ? "" : "s", worst->id,
 		    worst->why, paused_txt);
-	else if (odd)
-		set(r, h, "job %d: %s%s", odd->id, odd->why, paused_txt);
+	else if (paused && odd)
+		set(r, h, "%d job%s paused (job %d); job %d: %s", paused, paused == 1 ? "" : "s", paused_id,
+		    odd->id, odd->why);
 	else if (paused)
 		set(r, h, "%d job%s paused (job %d)", paused, paused == 1 ? "" : "s", paused_id);
+	else if (odd)
+		set(r, h, "job %d: %s", odd->id, odd->why);
 	else
 		set(r, h, "%d jobs, none failing or paused", s->jobs.n);
 	perf(r, "jobs_failing=%d;;;0 jobs_paused=%d;;;0", failing, paused);
@@ -230,7 +234,8 @@ static void ck_scheduler(struct check_result *r, const struct snapshot *s)
 	if (scheduled == 0)
 		set(r, HEALTH_OK, "no scheduled policy or user jobs");
 	else if (c->embedded)
-		set(r, HEALTH_OK, "no scheduler (embedded server): jobs run only by hand");
+		set(r, HEALTH_CRITICAL, "scheduler not running: %d scheduled job%s will not run (embedded"
+		    " server: no scheduler, jobs run only by hand)", scheduled, scheduled == 1 ? "" : "s");
 	else if (!c->known)
 		set(r, HEALTH_UNKNOWN, "cannot see the scheduler (needs pg_read_all_stats or pg_monitor)");
 	else if (!c->running)
