@@ -87,7 +87,8 @@ struct action_request {
 	bool time_is_int;           /* the hypertable's time column is an integer */
 	char window[96];            /* refresh: "" = policy window; "7 days" = the last
 	                               7 days; "FROM .. TO" = two timestamps */
-	bool scheduler_running;     /* run now: alter_job when true, else run_job */
+	bool scheduler_running;     /* run now: alter_job when true and the job is
+	                               not paused (the plan reads that), else run_job */
 };
 
 enum action_state {
@@ -177,6 +178,12 @@ void action_plan_free(struct action_plan *p);
 char *action_quote_ident(char *buf, size_t n, const char *ident);
 /* schema.name, each part quoted as needed. */
 char *action_qualify(char *buf, size_t n, const char *schema, const char *name);
+/* Run now of job id (what: "job N (proc on table)"): alter_job(next_start
+ * => now()) when the job is scheduled and a scheduler runs; CALL run_job in
+ * the action session when it is paused (the scheduler skips it) or no
+ * scheduler runs. Fills s's sql and desc, p's note and effect. */
+void action_plan_job_run(struct action_plan *p, struct action_step *s, int id, const char *what,
+			 bool scheduled, bool scheduler_running);
 /* Replace $1..$9 in sql by the parameters as SQL literals (or the quoted
  * names for regclass casts) for display. */
 char *action_show_sql(char *buf, size_t n, const struct action_step *st);

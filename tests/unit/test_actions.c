@@ -128,6 +128,39 @@ static void plans_are_data(void **state)
 	assert_null(p.steps);
 }
 
+/* Run now: the scheduler skips a paused job whatever its next_start, so
+ * alter_job(next_start => now()) would report success and run nothing (and
+ * a later resume would start the job at once). A paused job runs here with
+ * CALL run_job, scheduler or not, and the dialog says why. */
+static void run_now_of_a_paused_job_uses_run_job(void **state)
+{
+	(void)state;
+	const char *what = "job 1000 (policy_compression on xc.metrics)";
+	struct action_plan p;
+	for (int paused = 0; paused <= 1; paused++)
+		for (int sched = 0; sched <= 1; sched++) {
+			action_plan_init(&p, ACT_JOB_RUN, "Run now");
+			struct action_step *s = action_plan_add(&p);
+			assert_non_null(s);
+			action_plan_job_run(&p, s, 1000, what, !paused, sched);
+			bool alter = !paused && sched;
+			assert_string_equal(s->sql, alter ? "SELECT @ts.alter_job($1::int, next_start => now())"
+							  : "CALL @ts.run_job($1::int)");
+			assert_null(alter ? strstr(s->sql, "run_job") : strstr(s->sql, "next_start"));
+			assert_non_null(strstr(p.effect, what));
+			if (paused)
+				assert_non_null(strstr(p.note, "job 1000 is paused: the scheduler skips it, so it "
+								"runs here with CALL run_job"));
+			else
+				assert_null(strstr(p.note, "paused"));
+			if (!paused && !sched)
+				assert_non_null(strstr(p.note, "no scheduler is running"));
+			if (alter)
+				assert_non_null(strstr(p.note, "the scheduler is running"));
+			action_plan_free(&p);
+		}
+}
+
 static void log_lines_are_json_without_password(void **state)
 {
 	(void)state;
@@ -214,6 +247,7 @@ int main(void)
 		cmocka_unit_test(shown_sql_has_real_identifiers),
 		cmocka_unit_test(what_is_allowed),
 		cmocka_unit_test(plans_are_data),
+		cmocka_unit_test(run_now_of_a_paused_job_uses_run_job),
 		cmocka_unit_test(log_lines_are_json_without_password),
 		cmocka_unit_test(default_log_path),
 	};

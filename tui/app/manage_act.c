@@ -788,8 +788,9 @@ int cmd_job(int argc, char **argv)
 	struct act_args a = { 0 };
 	int rc = act_parse(&a, argc, argv, opts, 4, 3, "job run|pause|resume ID [--dry-run] [--json] [CONNINFO]",
 			   "Run a TimescaleDB job now, pause it or resume it (tsdbtop jobs lists them), with the\n"
-			   "console's action engine. run: when the scheduler is running it is asked to start the job\n"
-			   "now (alter_job next_start => now()); otherwise CALL run_job runs it here and waits.\n"
+			   "console's action engine. run: when the scheduler is running and the job is not paused it\n"
+			   "is asked to start the job now (alter_job next_start => now()); otherwise (a paused job,\n"
+			   "which the scheduler skips, or no scheduler) CALL run_job runs it here and waits.\n"
 			   "Exit 0 done, 1 refused or failed (no such job, already paused, not the owner, read-only,\n"
 			   "the job failed), 2 bad usage, 3 cannot connect.");
 	if (rc >= 0)

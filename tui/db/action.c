@@ -610,23 +610,7 @@ static void build_job(struct action_runner *r, const PGresult *res)
 			refuse(r, why);
 			return;
 		}
-		/* A running scheduler is asked to start the job (its worker runs it,
-		 * job_stats and job_history record the run, its locks and timeouts
-		 * are the job's own); without one (embedded) CALL run_job runs it in
-		 * the action session and waits for it. */
-		if (r->req.scheduler_running) {
-			snprintf(s->sql, sizeof s->sql, "SELECT @ts.alter_job($1::int, next_start => now())");
-			snprintf(s->desc, sizeof s->desc, "schedule job %d now via alter_job (next_start => now())", id);
-			snprintf(p->note, sizeof p->note, "the scheduler is running: it starts the job within seconds "
-				 "(next_start => now()); the run is recorded in job_stats");
-			snprintf(p->effect, sizeof p->effect, "the scheduler runs %s once, now", what);
-		} else {
-			snprintf(s->sql, sizeof s->sql, "CALL @ts.run_job($1::int)");
-			snprintf(s->desc, sizeof s->desc, "run job %d in this session with CALL run_job", id);
-			snprintf(p->note, sizeof p->note, "no scheduler is running: CALL run_job runs the job here, "
-				 "in the action session, and waits for it (job statistics are not updated)");
-			snprintf(p->effect, sizeof p->effect, "runs %s once, in this session", what);
-		}
+		action_plan_job_run(p, s, id, what, scheduled, r->req.scheduler_running);
 		break;
 	case ACT_JOB_PAUSE:
 		if (!scheduled) {

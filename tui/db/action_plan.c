@@ -188,3 +188,31 @@ const char *action_unavailable(enum action_kind k, const struct server_info *si,
 	/* the plan queries (action_sql.c) read every catalog layout 2.11-2.29 */
 	return NULL;
 }
+
+/* Run now. A running scheduler is asked to start the job (its worker runs
+ * it, job_stats and job_history record the run, its locks and timeouts are
+ * the job's own). A paused job it skips whatever its next_start, so then, as
+ * where no scheduler runs (embedded), CALL run_job runs it in the action
+ * session and waits for it; next_start is left as it is (set to now() it
+ * would make a later resume start the job at once). */
+void action_plan_job_run(struct action_plan *p, struct action_step *s, int id, const char *what,
+			 bool scheduled, bool scheduler_running)
+{
+	if (scheduled && scheduler_running) {
+		snprintf(s->sql, sizeof s->sql, "SELECT @ts.alter_job($1::int, next_start => now())");
+		snprintf(s->desc, sizeof s->desc, "schedule job %d now via alter_job (next_start => now())", id);
+		snprintf(p->note, sizeof p->note, "the scheduler is running: it starts the job within seconds "
+			 "(next_start => now()); the run is recorded in job_stats");
+		snprintf(p->effect, sizeof p->effect, "the scheduler runs %s once, now", what);
+		return;
+	}
+	snprintf(s->sql, sizeof s->sql, "CALL @ts.run_job($1::int)");
+	snprintf(s->desc, sizeof s->desc, "run job %d in this session with CALL run_job", id);
+	if (!scheduled)
+		snprintf(p->note, sizeof p->note, "job %d is paused: the scheduler skips it, so it runs here with "
+			 "CALL run_job and waits (it stays paused, next_start untouched)", id);
+	else
+		snprintf(p->note, sizeof p->note, "no scheduler is running: CALL run_job runs the job here, "
+			 "in the action session, and waits for it (job statistics are not updated)");
+	snprintf(p->effect, sizeof p->effect, "runs %s once, in this session", what);
+}
