@@ -71,6 +71,7 @@ q() { psql -X -q -At -v ON_ERROR_STOP=1 "$J" -c "$1"; }
 qa() { psql -X -q -At -v ON_ERROR_STOP=1 "$ADM" -c "$1"; }
 cleanup() {
   T kill-server >/dev/null 2>&1
+  rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"
   if [ -n "$LOGGING_SET" ]; then
     q "ALTER SYSTEM RESET timescaledb.enable_job_execution_logging" >/dev/null 2>&1
     q "SELECT pg_reload_conf()" >/dev/null 2>&1
