@@ -94,6 +94,10 @@ enum theme_role pane_text(char *buf, size_t n, const char *src, int width, bool 
 void pane_qualname(char *buf, size_t n, const char *schema, const char *name);
 /* As pane_qualname, and without the schema when !c->show_schema. */
 void pane_name(const struct pane_ctx *c, char *buf, size_t n, const char *schema, const char *name);
+/* A name cell: pane_name fitted to width; a qualified name too wide keeps
+ * its table name ("…telemetry.metric_hist"), a bare one is cut at the end. */
+enum theme_role pane_name_cell(const struct pane_ctx *c, char *buf, size_t n, const char *schema,
+                               const char *name, int width, enum theme_role role);
 /* True when the snapshot's user hypertables (not cagg materialisations)
  * live in more than one schema: names then need their schema. */
 bool pane_multi_schema(const struct snapshot *s);

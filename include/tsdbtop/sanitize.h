@@ -34,6 +34,10 @@ int text_width(const char *s);
  * width <= 0 -> "". */
 void text_fit(char *dst, size_t dstsz, const char *src, int width, bool utf8);
 
+/* As text_fit, but a string too wide keeps its end: "…telemetry.metric_hist"
+ * (a schema-qualified name keeps its table name). */
+void text_fit_tail(char *dst, size_t dstsz, const char *src, int width, bool utf8);
+
 /* A libpq connection error made to fit a status line, reason first: drops
  * libpq's 'connection to server at "H", port P failed: ' / 'connection to
  * server on socket "S" failed: ' lead (the header shows the server) and a

@@ -55,6 +55,26 @@ static void classes_are_well_formed(void **state)
 	}
 }
 
+/* In a narrow column a schema-qualified name keeps its table name. */
+static void narrow_names_keep_the_table(void **state)
+{
+	(void)state;
+	struct snapshot s;
+	memset(&s, 0, sizeof s);
+	struct pane_ctx c = { .s = &s, .utf8 = true, .show_schema = true };
+	char buf[PANE_LINE_MAX];
+	pane_name_cell(&c, buf, sizeof buf, "factory_telemetry", "metric_hist", 16, ROLE_NORMAL);
+	assert_string_equal(buf, "\u2026try.metric_hist");
+	pane_name_cell(&c, buf, sizeof buf, "factory_telemetry", "metric_hist", 40, ROLE_NORMAL);
+	assert_string_equal(buf, "factory_telemetry.metric_hist");
+	/* a bare name is cut at the end as before */
+	pane_name_cell(&c, buf, sizeof buf, "public", "a_very_long_table_name", 10, ROLE_NORMAL);
+	assert_string_equal(buf, "a_very_lo\u2026");
+	c.show_schema = false;
+	pane_name_cell(&c, buf, sizeof buf, "factory_telemetry", "metric_hist", 8, ROLE_NORMAL);
+	assert_string_equal(buf, "metric_\u2026");
+}
+
 static void health_marks(void **state)
 {
 	(void)state;
@@ -417,6 +437,7 @@ int main(void)
 		cmocka_unit_test(cache_without_statistics),
 		cmocka_unit_test(cache_database_size),
 		cmocka_unit_test(compression_jobs),
+		cmocka_unit_test(narrow_names_keep_the_table),
 		cmocka_unit_test(cagg_cells),
 		cmocka_unit_test(unknown_counts_are_dashes),
 	};

@@ -234,6 +234,26 @@ static void test_fit(void **state)
     check_fit("caf" E_ACUTE "s and more", 6, false, "caf?s~");
 }
 
+/* text_fit_tail keeps the end of a string too wide: a qualified name keeps
+ * its table name. */
+static void test_fit_tail(void **state)
+{
+    (void)state;
+    char out[64];
+    text_fit_tail(out, sizeof out, "factory_telemetry.metric_hist", 20, true);
+    assert_string_equal(out, ELL "lemetry.metric_hist");
+    text_fit_tail(out, sizeof out, "factory_telemetry.metric_hist", 20, false);
+    assert_string_equal(out, "~lemetry.metric_hist");
+    text_fit_tail(out, sizeof out, "short.name", 20, true);
+    assert_string_equal(out, "short.name");
+    text_fit_tail(out, sizeof out, "a\x1b[31m.evil_table_name_here", 12, true);
+    assert_null(strchr(out, '\x1b'));
+    assert_true(text_width(out) <= 12);
+    text_fit_tail(out, sizeof out, "x." CJK_ZHONG CJK_WEN CJK_ZHONG, 4, true);
+    assert_true(text_width(out) <= 4);
+    assert_memory_equal(out, ELL, strlen(ELL));
+}
+
 static void test_fit_small_buffer(void **state)
 {
     (void)state;
@@ -318,6 +338,7 @@ int main(void)
         cmocka_unit_test(test_width_utf8_locale),
         cmocka_unit_test(test_fit),
         cmocka_unit_test(test_fit_small_buffer),
+        cmocka_unit_test(test_fit_tail),
         cmocka_unit_test(test_fit_all_widths),
         cmocka_unit_test(test_pg_error),
     };

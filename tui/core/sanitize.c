@@ -263,6 +263,34 @@ void text_fit(char *dst, size_t dstsz, const char *src, int width, bool utf8)
     dst[out + elen] = '\0';
 }
 
+void text_fit_tail(char *dst, size_t dstsz, const char *src, int width, bool utf8)
+{
+    char whole[1024];
+    const char *ell = utf8 ? "\xE2\x80\xA6" : "~";
+
+    if (dstsz == 0)
+        return;
+    dst[0] = '\0';
+    if (width <= 0)
+        return;
+    text_fit(whole, sizeof whole, src, (int)sizeof whole, utf8);
+    if (text_width(whole) <= width || width < 2) {
+        text_fit(dst, dstsz, whole, width, utf8);
+        return;
+    }
+    const unsigned char *p = (const unsigned char *)whole;
+    while (*p && text_width((const char *)p) > width - 1) {
+        p++;                                  /* one character: skip its continuation bytes */
+        while ((*p & 0xC0) == 0x80)
+            p++;
+    }
+    char joined[1024 + 4];
+    size_t el = strlen(ell), rest = strlen((const char *)p);
+    memcpy(joined, ell, el);
+    memcpy(joined + el, p, rest + 1);
+    text_fit(dst, dstsz, joined, width, utf8);   /* the byte budget of dst */
+}
+
 size_t sanitize_pg_error(char *dst, size_t dstsz, const char *msg)
 {
     const char *p = msg ? msg : "";

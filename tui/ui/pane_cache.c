@@ -66,11 +66,9 @@ static enum theme_role cell(const struct pane_ctx *c, const void *rp, int col, i
                             char *buf, size_t n)
 {
 	const struct cache_row *r = rp;
-	char tmp[PANE_LINE_MAX];
 	switch (col) {
 	case C_NAME:
-		pane_name(c, tmp, sizeof tmp, r->schema, r->name);
-		return pane_text(buf, n, tmp, width, c->utf8, ROLE_NORMAL);
+		return pane_name_cell(c, buf, n, r->schema, r->name, width, ROLE_NORMAL);
 	case C_RATIO: fmt_pct(buf, n, r->ratio); return isnan(r->ratio) ? ROLE_DIM : pane_health_role(r->health);
 	case C_HEAP: fmt_pct(buf, n, ratio(r->heap_hit, r->heap_read)); return ROLE_NORMAL;
 	case C_IDX: fmt_pct(buf, n, ratio(r->idx_hit, r->idx_read)); return ROLE_NORMAL;

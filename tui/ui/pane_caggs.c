@@ -100,11 +100,9 @@ static enum theme_role cell(const struct pane_ctx *c, const void *rp, int col, i
                             char *buf, size_t n)
 {
 	const struct cagg_row *r = rp;
-	char tmp[PANE_LINE_MAX];
 	switch (col) {
 	case C_NAME:
-		pane_name(c, tmp, sizeof tmp, r->schema, r->name);
-		return pane_text(buf, n, tmp, width, c->utf8, ROLE_NORMAL);
+		return pane_name_cell(c, buf, n, r->schema, r->name, width, ROLE_NORMAL);
 	case C_STATE:
 		snprintf(buf, n, "%s", state_name(r->state));
 		return state_role(r->state);
@@ -147,8 +145,7 @@ static enum theme_role cell(const struct pane_ctx *c, const void *rp, int col, i
 		                 : strcmp(r->job_state, "paused") == 0 || strcmp(r->job_state, "no policy") == 0 ? ROLE_WARNING
 		                 : ROLE_NORMAL);
 	case C_RAW:
-		pane_name(c, tmp, sizeof tmp, r->raw_schema, r->raw_name);
-		return pane_text(buf, n, tmp, width, c->utf8, ROLE_NORMAL);
+		return pane_name_cell(c, buf, n, r->raw_schema, r->raw_name, width, ROLE_NORMAL);
 	case C_MATONLY:
 		snprintf(buf, n, "%s", r->materialized_only ? "yes" : "no");
 		return ROLE_NORMAL;

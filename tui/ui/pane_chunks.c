@@ -72,10 +72,9 @@ static enum theme_role cell(const struct pane_ctx *c, const void *rp, int col, i
 			char q[NAME_LEN * 2];
 			pane_qualname(q, sizeof q, "", r->cagg_name[0] ? r->cagg_name : r->name);
 			snprintf(tmp, sizeof tmp, "%s %.200s", c->utf8 ? "\u29c9" : "[cagg]", q);
-		} else {
-			pane_name(c, tmp, sizeof tmp, r->schema, r->name);
+			return pane_text(buf, n, tmp, width, c->utf8, ROLE_DIM);
 		}
-		return pane_text(buf, n, tmp, width, c->utf8, r->is_cagg ? ROLE_DIM : ROLE_NORMAL);
+		return pane_name_cell(c, buf, n, r->schema, r->name, width, ROLE_NORMAL);
 	case C_CHUNKS: count_cell(buf, n, r->chunks); return ROLE_NORMAL;
 	case C_COMPR: count_cell(buf, n, r->compressed); return ROLE_NORMAL;
 	case C_UNCOMPR: count_cell(buf, n, r->uncompressed); return ROLE_NORMAL;

@@ -52,11 +52,9 @@ static enum theme_role cell(const struct pane_ctx *c, const void *rp, int col, i
                             char *buf, size_t n)
 {
 	const struct comp_row *r = rp;
-	char tmp[PANE_LINE_MAX];
 	switch (col) {
 	case C_NAME:
-		pane_name(c, tmp, sizeof tmp, r->schema, r->name);
-		return pane_text(buf, n, tmp, width, c->utf8, ROLE_NORMAL);
+		return pane_name_cell(c, buf, n, r->schema, r->name, width, ROLE_NORMAL);
 	case C_BACKLOG:
 		if (r->backlog < 0)      /* unknown: integer time, or no policy interval */
 			return pane_text(buf, n, "-", width, c->utf8, ROLE_DIM);
@@ -179,10 +177,8 @@ static enum theme_role jcell(const struct pane_ctx *c, const void *rp, int col, 
 	case J_ID: snprintf(buf, n, "%d", j->id); return ROLE_NORMAL;
 	case J_HT:
 		if (j->ht_name[0])
-			pane_name(c, tmp, sizeof tmp, j->ht_schema, j->ht_name);
-		else
-			snprintf(tmp, sizeof tmp, "%s", j->proc);
-		return pane_text(buf, n, tmp, width, c->utf8, ROLE_NORMAL);
+			return pane_name_cell(c, buf, n, j->ht_schema, j->ht_name, width, ROLE_NORMAL);
+		return pane_text(buf, n, j->proc, width, c->utf8, ROLE_NORMAL);
 	case J_SCHED: pane_dur(buf, n, j->schedule_s); return ROLE_NORMAL;
 	case J_STATE:
 		if (j->running) {

@@ -46,8 +46,7 @@ static enum theme_role cell(const struct pane_ctx *c, const void *rp, int col, i
 	char tmp[PANE_LINE_MAX];
 	switch (col) {
 	case C_NAME:
-		pane_name(c, tmp, sizeof tmp, r->schema, r->name);
-		return pane_text(buf, n, tmp, width, c->utf8, ROLE_NORMAL);
+		return pane_name_cell(c, buf, n, r->schema, r->name, width, ROLE_NORMAL);
 	case C_AFTER: return pane_text(buf, n, r->drop_after[0] ? r->drop_after : "-", width, c->utf8, ROLE_NORMAL);
 	case C_COUNT:
 		if (r->drop_count < 0)   /* unknown: integer time */

@@ -61,6 +61,18 @@ void pane_name(const struct pane_ctx *c, char *buf, size_t n, const char *schema
 	pane_qualname(buf, n, c->show_schema ? schema : "", name);
 }
 
+enum theme_role pane_name_cell(const struct pane_ctx *c, char *buf, size_t n, const char *schema,
+                               const char *name, int width, enum theme_role role)
+{
+	char q[NAME_LEN * 2 + 2];
+	pane_name(c, q, sizeof q, schema, name);
+	if (strchr(q, '.') && c->show_schema && schema && *schema && strcmp(schema, "public") != 0)
+		text_fit_tail(buf, n, q, width, c->utf8);
+	else
+		text_fit(buf, n, q, width, c->utf8);
+	return role;
+}
+
 bool pane_multi_schema(const struct snapshot *s)
 {
 	const char *first = NULL;
