@@ -48,7 +48,8 @@ LEFT JOIN LATERAL (
 LEFT JOIN LATERAL (
   SELECT x.job_id, x.start_time, x.finish_time, x.sqlerrcode, x.err_message
   FROM timescaledb_information.job_errors x
-  WHERE x.job_id = j.job_id AND s.last_run_status = 'Failed'
+  WHERE x.job_id = j.job_id
+    AND NOT (x.finish_time IS NULL AND x.pid IS NOT NULL)  -- a run going on now (execution logging) AND s.last_run_status = 'Failed'
   ORDER BY x.start_time DESC NULLS LAST
   LIMIT 1) e ON true
 ORDER BY j.job_id

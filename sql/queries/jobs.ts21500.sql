@@ -46,7 +46,8 @@ LEFT JOIN LATERAL (
   SELECT x.job_id, x.start_time, x.finish_time, x.sqlerrcode, x.err_message
   FROM timescaledb_information.job_errors x
   WHERE x.job_id = j.job_id
-    AND (s.last_run_status = 'Failed' OR bs.consecutive_crashes > 0)
+    AND NOT (x.finish_time IS NULL AND x.pid IS NOT NULL)  -- a run going on now (execution logging)
+    AND (s.last_run_status = 'Failed' OR (bs.consecutive_crashes > 0 AND w.pid IS NULL))
   ORDER BY x.start_time DESC NULLS LAST
   LIMIT 1) e ON true
 ORDER BY j.job_id

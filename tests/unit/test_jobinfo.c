@@ -24,6 +24,11 @@ static void test_kinds(void **state)
 	assert_int_equal(job_fail_classify("57014", "canceling statement due to user request", 59.6, 60), JOBFAIL_TIMEOUT);
 	assert_int_equal(job_fail_classify("57014", "canceling statement due to user request", 20, 60), JOBFAIL_CANCEL);
 	assert_int_equal(job_fail_classify("22023", "boom", 0.01, 60), JOBFAIL_ERROR);
+	/* the scheduler's own record of a worker it stopped at max_runtime */
+	assert_int_equal(job_fail_classify("XX000", "failed to execute job Job 1004 (\"User-Defined Action [1004]\") failed to execute.", 2.01, 2),
+	                 JOBFAIL_TIMEOUT);
+	assert_int_equal(job_fail_classify("XX000", "failed to execute job Job 1004 (\"User-Defined Action [1004]\") failed to execute.", 0.5, 60),
+	                 JOBFAIL_ERROR);
 	assert_int_equal(job_fail_classify("XX000", "cannot drop portal \"\" while it is being set up", 0.1, 0), JOBFAIL_ERROR);
 	assert_int_equal(job_fail_classify("", "", NAN, NAN), JOBFAIL_ERROR);
 	assert_string_equal(job_fail_kind_key(JOBFAIL_START), "failed_to_start");

@@ -16,11 +16,16 @@ enum job_fail_kind job_fail_classify(const char *sqlstate, const char *message,
 		return JOBFAIL_CRASH;
 	if (strncmp(m, "failed to start job", 19) == 0)
 		return JOBFAIL_START;
+	/* at max_runtime the scheduler stops the worker: TimescaleDB records
+	 * either the cancel (57014) or its own "failed to execute job" */
+	bool at_limit = !isnan(max_runtime_s) && max_runtime_s > 0 && !isnan(duration_s) &&
+	                duration_s >= max_runtime_s - 1.0;
+	if (strncmp(m, "failed to execute job", 21) == 0 && at_limit)
+		return JOBFAIL_TIMEOUT;
 	if (strcmp(st, "57014") == 0) {
 		/* the scheduler cancels a job at max_runtime with pg_cancel_backend:
 		 * a cancel that came at (or within a second of) the limit is the timeout */
-		if (!isnan(max_runtime_s) && max_runtime_s > 0 && !isnan(duration_s) &&
-		    duration_s >= max_runtime_s - 1.0)
+		if (at_limit)
 			return JOBFAIL_TIMEOUT;
 		return JOBFAIL_CANCEL;
 	}

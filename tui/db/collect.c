@@ -189,6 +189,10 @@ static void parse_jobs(const struct pg_result *cres, struct snapshot *s)
 		j->running = pgres_bool(r, i, "running", false);
 		j->running_s = pgres_double(r, i, "running_s", NAN);
 		j->errors_visible = pgres_bool(r, i, "errors_visible", true);
+		/* TimescaleDB counts a crash at the start of every run and takes it
+		 * back at its end: while the job runs, consecutive_crashes says nothing */
+		if (j->running)
+			j->consecutive_crashes = 0;
 		j->failed = strcmp(j->last_status, "Failed") == 0 || j->consecutive_crashes > 0;
 		parse_job_error(r, i, j);
 	}
