@@ -40,7 +40,7 @@ LEFT JOIN _timescaledb_internal.bgw_job_stat bs ON bs.job_id = j.job_id
 LEFT JOIN LATERAL (
   SELECT a.pid FROM pg_catalog.pg_stat_activity a
   WHERE a.datname = current_database() AND a.application_name = j.application_name
-    AND a.backend_type = j.application_name
+    AND coalesce(a.backend_type, a.application_name) = j.application_name
   LIMIT 1) w ON true
 LEFT JOIN LATERAL (
   SELECT x.job_id, x.start_time, x.finish_time, x.sqlerrcode, x.err_message
