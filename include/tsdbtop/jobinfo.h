@@ -18,6 +18,8 @@ enum job_fail_kind job_fail_classify(const char *sqlstate, const char *message,
 
 /* "error", "failed to start", "crashed", "timed out", "cancelled" ("" none). */
 const char *job_fail_kind_words(enum job_fail_kind k);
+/* At most 9 columns, for a Status column: "no worker" for failed to start. */
+const char *job_fail_kind_short(enum job_fail_kind k);
 /* The JSON spelling: "error", "failed_to_start", "crashed", "timed_out",
  * "cancelled"; NULL for none. */
 const char *job_fail_kind_key(enum job_fail_kind k);

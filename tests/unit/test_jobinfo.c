@@ -35,6 +35,9 @@ static void test_kinds(void **state)
 	assert_string_equal(job_fail_kind_key(JOBFAIL_TIMEOUT), "timed_out");
 	assert_null(job_fail_kind_key(JOBFAIL_NONE));
 	assert_string_equal(job_fail_kind_words(JOBFAIL_CRASH), "crashed");
+	assert_string_equal(job_fail_kind_short(JOBFAIL_START), "no worker");
+	for (int k = JOBFAIL_NONE; k <= JOBFAIL_CANCEL; k++)
+		assert_true(strlen(job_fail_kind_short((enum job_fail_kind)k)) <= 9);
 }
 
 static void test_words(void **state)

@@ -44,6 +44,11 @@ const char *job_fail_kind_words(enum job_fail_kind k)
 	}
 }
 
+const char *job_fail_kind_short(enum job_fail_kind k)
+{
+	return k == JOBFAIL_START ? "no worker" : job_fail_kind_words(k);
+}
+
 const char *job_fail_kind_key(enum job_fail_kind k)
 {
 	switch (k) {
@@ -77,8 +82,11 @@ char *job_error_words(char *buf, size_t n, const struct job_row *j, const char *
 	if (!j->has_error) {
 		if (!j->errors_visible)
 			return hidden_words(buf, n, j, role);
-		snprintf(buf, n, "last run failed; no error recorded%s", j->consecutive_crashes > 0 ?
-		         " (crashed: see the server log)" : "");
+		if (j->consecutive_crashes > 0)
+			snprintf(buf, n, "interrupted: the last run never recorded an end (a server restart"
+			         " or a crash; see the server log)");
+		else
+			snprintf(buf, n, "last run failed; no error recorded");
 		return buf;
 	}
 	switch (e->kind) {

@@ -157,7 +157,7 @@ static const struct pane_column jcols[J_N] = {
 	[J_SCHED] = { "Every", 6, ALIGN_RIGHT, false, NULL },
 	[J_STATE] = { "State", 9, ALIGN_LEFT, false, NULL },
 	[J_LAST] = { "Last run", 10, ALIGN_RIGHT, false, NULL },
-	[J_STATUS] = { "Status", 15, ALIGN_LEFT, false, NULL },
+	[J_STATUS] = { "Status", 9, ALIGN_LEFT, false, NULL },
 	[J_NEXT] = { "Next start", 14, ALIGN_RIGHT, false, jcmp_next },
 	[J_FAIL] = { "Fails", 5, ALIGN_RIGHT, false, jcmp_fail },
 	[J_ERR] = { "Last error", 12, ALIGN_LEFT, true, NULL },
@@ -195,7 +195,7 @@ static enum theme_role jcell(const struct pane_ctx *c, const void *rp, int col, 
 		pane_ago(buf, n, isnan(j->last_finish) ? j->last_start : j->last_finish, c->now);
 		return ROLE_NORMAL;
 	case J_STATUS:
-		pane_text(buf, n, j->failed && j->has_error ? job_fail_kind_words(j->last_error.kind)
+		pane_text(buf, n, j->failed && j->has_error ? job_fail_kind_short(j->last_error.kind)
 		                  : j->last_status[0] ? j->last_status : "never", width, c->utf8, ROLE_NORMAL);
 		return strcmp(j->last_status, "Failed") == 0 ? ROLE_CRITICAL
 		       : j->last_status[0] ? ROLE_NORMAL : ROLE_DIM;
