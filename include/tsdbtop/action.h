@@ -41,6 +41,7 @@ enum action_kind {
 	ACT_RETENTION,         /* drop what the retention policy would drop */
 	ACT_ANALYZE,           /* one table */
 	ACT_MAINTENANCE,       /* analyze stale, refresh lagging, compress backlogs */
+	ACT_RETENTION_POLICY,  /* change a retention policy: drop_after, pause, resume */
 	ACT_CUSTOM,            /* a plan built by the caller (tests) */
 	ACT_KIND_COUNT
 };
@@ -183,7 +184,7 @@ char *action_qualify(char *buf, size_t n, const char *schema, const char *name);
  * the action session when it is paused (the scheduler skips it) or no
  * scheduler runs. Fills s's sql and desc, p's note and effect. */
 void action_plan_job_run(struct action_plan *p, struct action_step *s, int id, const char *what,
-			 bool scheduled, bool scheduler_running);
+			 bool scheduled, bool scheduler_running, bool held);
 /* Replace $1..$9 in sql by the parameters as SQL literals (or the quoted
  * names for regclass casts) for display. */
 char *action_show_sql(char *buf, size_t n, const struct action_step *st);

@@ -28,6 +28,7 @@ int headless_snapshot(const struct options *o, struct snapshot *snap,
 
 /* A connected, probed session for one-off statements. */
 struct hl_session;
+struct json_object;
 struct hl_session *hl_open(const struct options *o, char *err, size_t n);
 const struct server_info *hl_info(const struct hl_session *h);
 /* Run one statement (typed $n text parameters; never an identifier spliced
@@ -42,6 +43,17 @@ void hl_ts_schema(struct hl_session *h, char *buf, size_t n);
  * without the trailing newline); NULL fn drops them again. */
 void hl_on_notice(struct hl_session *h, void (*fn)(const char *msg, void *ud), void *ud);
 void hl_close(struct hl_session *h);
+
+/* The header of every headless JSON document: {version, tsdbtop, command,
+ * generated_at}; and printing one (pretty, then freed). */
+struct json_object *hl_json_doc(const char *command);
+void hl_print_json(struct json_object *doc);
+
+/* The configuration file of a command (--config FILE, else the default
+ * path) into c, its errors on stderr as "tsdbtop CMD: FILE:LINE: what".
+ * -1 to go on; HL_EXIT_USAGE when a --config file cannot be read. */
+struct config;
+int hl_config_load(const char *cmd, const struct options *o, struct config *c);
 /* The session's loop and connection, for commands that drive more on the
  * same loop (the action runner: monitor fallback) or read the libpq handle
  * (archive: COPY TO STDOUT). */

@@ -132,6 +132,20 @@ static void plans_are_data(void **state)
  * alter_job(next_start => now()) would report success and run nothing (and
  * a later resume would start the job at once). A paused job runs here with
  * CALL run_job, scheduler or not, and the dialog says why. */
+/* A job whose last run never ended is held back by the scheduler: run it here. */
+static void run_now_of_a_held_job_uses_run_job(void **state)
+{
+	(void)state;
+	struct action_plan p;
+	action_plan_init(&p, ACT_JOB_RUN, "Run now");
+	struct action_step *s = action_plan_add(&p);
+	assert_non_null(s);
+	action_plan_job_run(&p, s, 1001, "job 1001", true, true, true);
+	assert_string_equal(s->sql, "CALL @ts.run_job($1::int)");
+	assert_non_null(strstr(p.note, "never ended"));
+	action_plan_free(&p);
+}
+
 static void run_now_of_a_paused_job_uses_run_job(void **state)
 {
 	(void)state;
@@ -142,7 +156,7 @@ static void run_now_of_a_paused_job_uses_run_job(void **state)
 			action_plan_init(&p, ACT_JOB_RUN, "Run now");
 			struct action_step *s = action_plan_add(&p);
 			assert_non_null(s);
-			action_plan_job_run(&p, s, 1000, what, !paused, sched);
+			action_plan_job_run(&p, s, 1000, what, !paused, sched, false);
 			bool alter = !paused && sched;
 			assert_string_equal(s->sql, alter ? "SELECT @ts.alter_job($1::int, next_start => now())"
 							  : "CALL @ts.run_job($1::int)");
@@ -248,6 +262,7 @@ int main(void)
 		cmocka_unit_test(what_is_allowed),
 		cmocka_unit_test(plans_are_data),
 		cmocka_unit_test(run_now_of_a_paused_job_uses_run_job),
+		cmocka_unit_test(run_now_of_a_held_job_uses_run_job),
 		cmocka_unit_test(log_lines_are_json_without_password),
 		cmocka_unit_test(default_log_path),
 	};

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "tsdbtop/cli.h"
+#include "tsdbtop/config.h"
 #include "tsdbtop/headless.h"
 #include "tsdbtop/queries.h"
 #include "tsdbtop/sanitize.h"
@@ -417,12 +418,14 @@ static const struct cli_opt deploy_opts[] = {
 	{ "from-step", 1, "N", "resume at step N (earlier steps are skipped)" },
 	{ "yes", 0, NULL, "do not ask for confirmation (production)" },
 	{ "dry-run", 0, NULL, "pre-flight and the step list only; change nothing" },
+	{ "read-only", 0, NULL, "refuse to change anything (as read_only = true in the config file)" },
 };
+#define DEPLOY_NOPTS ((int)(sizeof deploy_opts / sizeof deploy_opts[0]))
 
 struct deploy_args {
 	const char *env;
 	int from;
-	bool yes, dry_run;
+	bool yes, dry_run, read_only;
 };
 
 static int deploy_opt(void *ud, int idx, const char *arg, FILE *err)
@@ -447,7 +450,8 @@ static int deploy_opt(void *ud, int idx, const char *arg, FILE *err)
 		return 0;
 	}
 	case 2: d->yes = true; return 0;
-	default: d->dry_run = true; return 0;
+	case 3: d->dry_run = true; return 0;
+	default: d->read_only = true; return 0;
 	}
 }
 
@@ -748,17 +752,26 @@ int cmd_deploy(int argc, char **argv)
 	struct options o;
 	const char *pos[1];
 	int npos;
-	if (cli_parse_cmd(&o, argc, argv, stderr, "deploy", deploy_opts, 4, deploy_opt, &d, pos, &npos, 1) != 0)
+	if (cli_parse_cmd(&o, argc, argv, stderr, "deploy", deploy_opts, DEPLOY_NOPTS, deploy_opt, &d, pos, &npos, 1) != 0)
 		return HL_EXIT_USAGE;
 	if (o.mode == MODE_HELP) {
-		cli_usage_cmd(stdout, "deploy [--env ENV] [--from-step N] [--yes] [--dry-run] [CONNINFO]",
+		cli_usage_cmd(stdout, "deploy [--env ENV] [--from-step N] [--yes] [--dry-run] [--read-only] [CONNINFO]",
 			      "Deploy the MS5.0 factory_telemetry layer (sql/schema, sql/deploy): pre-flight, every step\n"
 			      "in one transaction, validation (7 hypertables, 7+7 policies, >= 36 indexes, 8 aggregates).\n"
 			      "Step files: $TSDBTOP_SQL_DIR, sql/ of the source tree, or the installed share/tsdbtop/sql.\n"
 			      "No statement_timeout unless --statement-timeout is given.\n"
 			      "Exit 0 deployed, 1 refused / a step failed / validation failed, 2 bad usage, 3 cannot connect.",
-			      deploy_opts, 4);
+			      deploy_opts, DEPLOY_NOPTS);
 		return 0;
+	}
+	struct config cfg;
+	int crc = hl_config_load("deploy", &o, &cfg);
+	if (crc >= 0)
+		return crc;
+	if ((d.read_only || cfg.read_only) && !d.dry_run) {
+		fprintf(stderr, "tsdbtop deploy: read-only mode: deploy is disabled (%s); nothing changed\n",
+			d.read_only ? "--read-only" : "read_only = yes in the configuration file");
+		return HL_EXIT_FAILED;
 	}
 	bool user_timeout = false;
 	for (int i = 1; i < argc; i++)

@@ -2,16 +2,22 @@
 #include "tsdbtop/headless.h"
 
 #include <ev.h>
+#include <json.h>
 #include <libpq-fe.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "tsdbtop/config.h"
 #include "tsdbtop/engine.h"
+#include "tsdbtop/once.h"
 #include "tsdbtop/sanitize.h"
 #include "tsdbtop/session.h"
+#include "tsdbtop/version.h"
 
 /* Overall guard: connect + probe (libpq's connect timeout is 10 s). */
 #define CONNECT_GUARD_S 30.0
@@ -319,4 +325,49 @@ struct ev_loop *hl_loop(struct hl_session *h)
 struct conn *hl_conn(struct hl_session *h)
 {
 	return h->s.conn;
+}
+
+/* ---- the JSON document header ------------------------------------------- */
+
+struct json_object *hl_json_doc(const char *command)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "version", json_object_new_int(ONCE_JSON_VERSION));
+	json_object_object_add(o, "tsdbtop", json_object_new_string(TSDBTOP_VERSION));
+	json_object_object_add(o, "command", json_object_new_string(command));
+	json_object_object_add(o, "generated_at",
+	                       once_json_time((double)ts.tv_sec + ts.tv_nsec / 1e9));
+	return o;
+}
+
+void hl_print_json(struct json_object *doc)
+{
+	puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(doc);
+}
+
+/* ---- the configuration file --------------------------------------------- */
+
+int hl_config_load(const char *cmd, const struct options *o, struct config *c)
+{
+	char path[512], errs[4096];
+	config_defaults(c);
+	if (o->config_file)
+		snprintf(path, sizeof path, "%s", o->config_file);
+	else
+		config_default_path(path, sizeof path);
+	int nerr = path[0] ? config_load(c, path, o->config_file != NULL, errs, sizeof errs) : 0;
+	for (char *line = errs, *end; nerr > 0 && *line; line = end) {
+		end = strchr(line, '\n');
+		end = end ? end + 1 : line + strlen(line);
+		char clean[600];
+		snprintf(clean, sizeof clean, "%.*s", (int)(end - line), line);
+		clean[strcspn(clean, "\n")] = '\0';
+		fprintf(stderr, "tsdbtop %s: %s\n", cmd, clean);
+	}
+	if (nerr > 0 && o->config_file && access(path, R_OK) != 0)
+		return HL_EXIT_USAGE;   /* --config names a file that cannot be read */
+	return -1;
 }

@@ -156,7 +156,8 @@ static int apply(struct options *o, int id, const char *arg, FILE *err)
 static bool is_common(int id)
 {
 	return id == O_HOST || id == O_PORT || id == O_USER || id == O_DBNAME ||
-	       id == O_STMT_TIMEOUT || id == O_LOCK_TIMEOUT || id == O_COMPAT || id == O_HELP;
+	       id == O_STMT_TIMEOUT || id == O_LOCK_TIMEOUT || id == O_COMPAT || id == O_HELP ||
+	       id == O_CONFIG;
 }
 
 #define O_EXTRA 1000

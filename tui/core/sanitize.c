@@ -286,7 +286,7 @@ void text_fit_tail(char *dst, size_t dstsz, const char *src, int width, bool utf
     }
     char joined[1024 + 4];
     size_t el = strlen(ell), rest = strlen((const char *)p);
-    memcpy(joined, ell, el);
+    memcpy(joined, ell, el + 1);
     memcpy(joined + el, p, rest + 1);
     text_fit(dst, dstsz, joined, width, utf8);   /* the byte budget of dst */
 }

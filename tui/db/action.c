@@ -610,7 +610,8 @@ static void build_job(struct action_runner *r, const PGresult *res)
 			refuse(r, why);
 			return;
 		}
-		action_plan_job_run(p, s, id, what, scheduled, r->req.scheduler_running);
+		action_plan_job_run(p, s, id, what, scheduled, r->req.scheduler_running,
+				    pgres_bool(res, 0, "held", false));
 		break;
 	case ACT_JOB_PAUSE:
 		if (!scheduled) {
@@ -835,7 +836,8 @@ static const char *const titles[ACT_KIND_COUNT] = {
 	[ACT_DECOMPRESS_CHUNK] = "Decompress chunk", [ACT_REFRESH] = "Refresh",
 	[ACT_JOB_RUN] = "Run now", [ACT_JOB_PAUSE] = "Pause", [ACT_JOB_RESUME] = "Resume",
 	[ACT_RETENTION] = "Retention: drop chunks", [ACT_ANALYZE] = "Analyze",
-	[ACT_MAINTENANCE] = "Maintenance", [ACT_CUSTOM] = "Custom",
+	[ACT_MAINTENANCE] = "Maintenance", [ACT_RETENTION_POLICY] = "Retention policy",
+	[ACT_CUSTOM] = "Custom",
 };
 
 int action_prepare(struct action_runner *r, const struct action_request *req)

@@ -145,7 +145,8 @@ const char *action_kind_name(enum action_kind k)
 		[ACT_COMPRESS_CHUNK] = "compress-chunk", [ACT_DECOMPRESS_CHUNK] = "decompress-chunk",
 		[ACT_REFRESH] = "refresh", [ACT_JOB_RUN] = "job-run", [ACT_JOB_PAUSE] = "job-pause",
 		[ACT_JOB_RESUME] = "job-resume", [ACT_RETENTION] = "retention",
-		[ACT_ANALYZE] = "analyze", [ACT_MAINTENANCE] = "maintenance", [ACT_CUSTOM] = "custom",
+		[ACT_ANALYZE] = "analyze", [ACT_MAINTENANCE] = "maintenance",
+		[ACT_RETENTION_POLICY] = "retention-policy", [ACT_CUSTOM] = "custom",
 	};
 	return (unsigned)k < ACT_KIND_COUNT && names[k] ? names[k] : "?";
 }
@@ -196,9 +197,9 @@ const char *action_unavailable(enum action_kind k, const struct server_info *si,
  * session and waits for it; next_start is left as it is (set to now() it
  * would make a later resume start the job at once). */
 void action_plan_job_run(struct action_plan *p, struct action_step *s, int id, const char *what,
-			 bool scheduled, bool scheduler_running)
+			 bool scheduled, bool scheduler_running, bool held)
 {
-	if (scheduled && scheduler_running) {
+	if (scheduled && scheduler_running && !held) {
 		snprintf(s->sql, sizeof s->sql, "SELECT @ts.alter_job($1::int, next_start => now())");
 		snprintf(s->desc, sizeof s->desc, "schedule job %d now via alter_job (next_start => now())", id);
 		snprintf(p->note, sizeof p->note, "the scheduler is running: it starts the job within seconds "
@@ -211,6 +212,10 @@ void action_plan_job_run(struct action_plan *p, struct action_step *s, int id, c
 	if (!scheduled)
 		snprintf(p->note, sizeof p->note, "job %d is paused: the scheduler skips it, so it runs here with "
 			 "CALL run_job and waits (it stays paused, next_start untouched)", id);
+	else if (held && scheduler_running)
+		snprintf(p->note, sizeof p->note, "job %d's last run never ended (a server restart or a crash): the "
+			 "scheduler holds it back at least 5 minutes whatever next_start says, so it runs here with "
+			 "CALL run_job and waits", id);
 	else
 		snprintf(p->note, sizeof p->note, "no scheduler is running: CALL run_job runs the job here, "
 			 "in the action session, and waits for it (job statistics are not updated)");

@@ -142,7 +142,9 @@ const char *const action_sql_job_plan =
 	"SELECT j.job_id, j.proc_name, j.scheduled, j.hypertable_schema, j.hypertable_name, "
 	"  j.owner::text AS owner_name, pg_catalog.pg_has_role(j.owner, 'USAGE') AS owner, "
 	"  (SELECT s.job_status FROM timescaledb_information.job_stats s WHERE s.job_id = j.job_id "
-	"    LIMIT 1) AS job_status "
+	"    LIMIT 1) AS job_status, "
+	"  coalesce((SELECT st.consecutive_crashes > 0 FROM _timescaledb_internal.bgw_job_stat st "
+	"    WHERE st.job_id = j.job_id), false) AS held "
 	"FROM timescaledb_information.jobs j WHERE j.job_id = $1::int";
 
 const char *const action_sql_retention_plan =
