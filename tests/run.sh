@@ -50,7 +50,7 @@ tier_bins() { # tier_bins DIR
 
 for t in $TIERS; do
   case $t in
-    lint)  echo "== lint (cppcheck, clang-tidy)"; run_one lint sh tests/lint/run.sh ;;
+    lint)  echo "== lint (cppcheck, clang-tidy, walls)"; run_one lint sh tests/lint/run.sh ;;
     unit)  echo "== unit"; tier_bins build/tests/unit "" ;;
     asan)  echo "== unit (ASan+UBSan)"; tier_bins build/asan/tests/unit " [asan]" ;;
     fuzz)

@@ -1,5 +1,6 @@
 #!/bin/sh
-# make lint: cppcheck and clang-tidy over tui/ (one ok/not ok line each).
+# make lint: cppcheck and clang-tidy over tui/ (one ok/not ok line each), and
+# the walls between tui/'s rooms (tests/lint/walls.sh).
 # cppcheck: --enable=warning,performance,portability, any finding fails.
 # clang-tidy: the analyzer (clang-analyzer-*), bugprone-* and cert-*, except
 #   - clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling:
@@ -55,4 +56,6 @@ if command -v clang-tidy >/dev/null 2>&1; then
 else
   echo "not ok - clang-tidy is installed (make deps)"; rc=1
 fi
+# the walls between tui/'s rooms (includes and nm -u over build/obj)
+sh tests/lint/walls.sh || rc=1
 exit $rc
