@@ -89,7 +89,8 @@ $(BUILD)/bench/%: tests/bench/%.c $(LIB)
 # libFuzzer harnesses (clang) over the pure parsers; built from source, not
 # from the gcc library, so they carry clang's fuzzer instrumentation.
 FUZZ_CC   ?= clang
-FUZZ_SRCS := tui/core/theme.c tui/core/config.c tui/core/format.c tui/core/sanitize.c tui/core/health.c
+FUZZ_SRCS := tui/core/theme.c tui/core/config.c tui/core/format.c tui/core/sanitize.c tui/core/health.c \
+             tui/core/jobinfo.c
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_FLAGS = -Wall -Wextra -Werror -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
              -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -D_XOPEN_SOURCE_EXTENDED -Iinclude
