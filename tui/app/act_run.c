@@ -17,6 +17,7 @@
 #include "tsdbtop/format.h"
 #include "tsdbtop/headless.h"
 #include "tsdbtop/once.h"
+#include "tsdbtop/pgerror.h"
 #include "tsdbtop/sanitize.h"
 #include "tsdbtop/version.h"
 
@@ -471,12 +472,13 @@ int act_report_error(const char *cmd, const struct conn_error *e)
 		fprintf(stderr, "tsdbtop %s: %s\n", cmd, m);
 		return HL_EXIT_FAILED;
 	}
-	if (strcmp(e->sqlstate, "42501") == 0)
-		fprintf(stderr, "tsdbtop %s: permission denied: %s\n", cmd, m);
+	struct pgerr_words w = pgerror_words(e->sqlstate, e->message);
+	if (w.cls == PGERR_PERMISSION)
+		fprintf(stderr, "tsdbtop %s: %s: %s\n", cmd, w.words, m);
 	else
 		fprintf(stderr, "tsdbtop %s: %s\n", cmd, m);
 	/* Data exceptions (a malformed timestamp or interval): bad input. */
-	return strncmp(e->sqlstate, "22", 2) == 0 ? HL_EXIT_USAGE : HL_EXIT_FAILED;
+	return w.exit == PGERR_EXIT_USAGE ? HL_EXIT_USAGE : HL_EXIT_FAILED;
 }
 
 void act_print_sql(const char *sql, int n, const char *const *params)

@@ -16,6 +16,7 @@
 #include "tsdbtop/cli.h"
 #include "tsdbtop/conn.h"
 #include "tsdbtop/format.h"
+#include "tsdbtop/pgerror.h"
 #include "tsdbtop/pgres.h"
 
 #define RETENTION_BATCH 10
@@ -298,22 +299,15 @@ static void describe_error(struct action_runner *r, const struct conn_error *err
 		what = "no answer from the server";
 	else if (err->kind == CERR_CANCELLED)
 		what = "connection closed";
-	else if (strcmp(err->sqlstate, "57014") == 0)
-		what = r->stop_asked ? "stopped by the operator (statement cancelled)" : "statement timeout";
-	else if (strcmp(err->sqlstate, "55P03") == 0)
-		what = "lock timeout: another session holds a lock on the target";
-	else if (strcmp(err->sqlstate, "40P01") == 0)
-		what = "deadlock";
-	else if (strcmp(err->sqlstate, "42501") == 0)
-		what = "permission denied";
-	else if (strstr(err->message, "license"))
-		what = "not available under this license";
-	else if (strcmp(err->sqlstate, "42P01") == 0 || strcmp(err->sqlstate, "42704") == 0)
-		what = "no such object";
-	else
-		what = "error";
-	snprintf(buf, n, "%s: %s%s%s%s%s", what, err->message, err->sqlstate[0] ? " [" : "",
-		 err->sqlstate, err->sqlstate[0] ? "]" : "", "");
+	else {
+		struct pgerr_words w = pgerror_words(err->sqlstate, err->message);
+		if (w.cls == PGERR_CANCELED && r->stop_asked)
+			what = PGERR_WORDS_STOPPED;
+		else
+			what = w.words ? w.words : "error";
+	}
+	snprintf(buf, n, "%s: %s%s%s%s", what, err->message, err->sqlstate[0] ? " [" : "",
+		 err->sqlstate, err->sqlstate[0] ? "]" : "");
 	if (hint) {
 		size_t l = strlen(buf);
 		snprintf(buf + l, n - l, " (hint: %s)", hint);
@@ -1045,7 +1039,8 @@ static void step_cb(struct conn *c, struct pg_result *res, const struct conn_err
 		return;
 	}
 	describe_error(r, err, s->result, sizeof s->result);
-	bool stopped = r->stop_asked && (strcmp(err->sqlstate, "57014") == 0 || err->kind != CERR_SERVER);
+	bool stopped = r->stop_asked && (err->kind != CERR_SERVER ||
+					 pgerror_words(err->sqlstate, err->message).cls == PGERR_CANCELED);
 	s->state = stopped ? STEP_STOPPED : STEP_FAILED;
 	log_event(r, stopped ? "stop" : "error", s->shown, s->duration, s->result);
 	for (int k = i + 1; k < r->plan.nsteps; k++)

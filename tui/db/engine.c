@@ -13,6 +13,7 @@
 
 #include "tsdbtop/collect.h"
 #include "tsdbtop/health.h"
+#include "tsdbtop/pgerror.h"
 #include "tsdbtop/queries.h"
 #include "tsdbtop/session.h"
 #include <strings.h>
@@ -78,8 +79,11 @@ static void set_error(struct pane_meta *m, const struct conn_error *err)
 	if (!m)
 		return;
 	m->status = PANE_ERROR;
-	if (strcmp(err->sqlstate, "42501") == 0)
-		snprintf(m->message, sizeof m->message, "permission denied: %s%s%s", err->message,
+	/* a pane adds words only to a missing grant; any other server error
+	 * is "query failed" (what the native tiers look for on screen) */
+	struct pgerr_words w = pgerror_words(err->sqlstate, err->message);
+	if (w.cls == PGERR_PERMISSION)
+		snprintf(m->message, sizeof m->message, "%s: %s%s%s", w.words, err->message,
 			 err->hint[0] ? " — " : "", err->hint);
 	else if (err->kind == CERR_SERVER)
 		snprintf(m->message, sizeof m->message, "query failed: %s", err->message);
