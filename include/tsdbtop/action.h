@@ -21,6 +21,7 @@
 #include <stddef.h>
 
 #include "tsdbtop/actlog.h"
+#include "tsdbtop/chunk_status.h"
 #include "tsdbtop/server.h"
 #include "tsdbtop/snapshot.h"
 
@@ -157,7 +158,7 @@ const struct actlog *action_log(const struct action_runner *r);
  * the last list). */
 struct chunk_item {
 	char schema[NAME_LEN], name[NAME_LEN];
-	int status;                /* 1 compressed, 2 unordered, 4 frozen, 8 partial */
+	int status;                /* CHUNK_STATUS_* bits (chunk_status.h) */
 	double range_start, range_end; /* epoch s (NAN for integer time) */
 	double bytes;              /* estimate, or compressed size */
 };

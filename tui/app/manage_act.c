@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "tsdbtop/action.h"
+#include "tsdbtop/chunk_status.h"
 #include "tsdbtop/config.h"
 #include "tsdbtop/format.h"
 #include "tsdbtop/headless.h"
@@ -71,7 +72,7 @@ static const char older_chunks_sql[] =
 	"   JOIN _timescaledb_catalog.dimension_slice ds ON ds.id = cc.dimension_slice_id"
 	"   JOIN _timescaledb_catalog.dimension d ON d.id = ds.dimension_id AND d.interval_length IS NOT NULL"
 	"   WHERE cc.chunk_id = k.id ORDER BY d.id LIMIT 1) rng ON true"
-	" WHERE (k.status & 1) = 0 OR (k.status & 8) <> 0"
+	" WHERE " CHUNK_SQL_TO_COMPRESS("k")
 	" ORDER BY rng.range_start, c2.relname";
 
 static const char *cell(PGresult *r, const char *col)
@@ -161,8 +162,9 @@ static int compress_custom(struct act_run *x, PGresult *look, const char *older,
 		char chunk[NAME_LEN * 2 + 4];
 		action_qualify(chunk, sizeof chunk, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1));
 		int status = (int)strtol(PQgetvalue(res, i, 2), NULL, 10);
-		partial += (status & 8) != 0;
-		snprintf(s->desc, sizeof s->desc, "compress %s%s", chunk, (status & 8) ? " (partial)" : "");
+		partial += (status & CHUNK_STATUS_PARTIAL) != 0;
+		snprintf(s->desc, sizeof s->desc, "compress %s%s", chunk,
+			 (status & CHUNK_STATUS_PARTIAL) ? " (partial)" : "");
 		snprintf(s->sql, sizeof s->sql, "SELECT @ts.compress_chunk($1::regclass, if_not_compressed => true)");
 		snprintf(s->params[0], sizeof s->params[0], "%s", chunk);
 		s->nparams = 1;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "action_sql.h"
+#include "tsdbtop/chunk_status.h"
 #include "tsdbtop/cli.h"
 #include "tsdbtop/conn.h"
 #include "tsdbtop/format.h"
@@ -418,8 +419,9 @@ static void build_compress(struct action_runner *r, const PGresult *res)
 		action_qualify(chunk, sizeof chunk, pgres_text(res, i, "chunk_schema", ""),
 			       pgres_text(res, i, "chunk_name", ""));
 		int status = (int)pgres_ll(res, i, "status", 0);
-		partial += (status & 8) != 0;
-		snprintf(s->desc, sizeof s->desc, "compress %s%s", chunk, (status & 8) ? " (partial)" : "");
+		partial += (status & CHUNK_STATUS_PARTIAL) != 0;
+		snprintf(s->desc, sizeof s->desc, "compress %s%s", chunk,
+			 (status & CHUNK_STATUS_PARTIAL) ? " (partial)" : "");
 		snprintf(s->sql, sizeof s->sql, "SELECT @ts.compress_chunk($1::regclass, if_not_compressed => true)");
 		step_param(s, chunk);
 		s->measure = true;
@@ -462,17 +464,17 @@ static void build_chunk(struct action_runner *r, const PGresult *res, bool compr
 		return;
 	int status = (int)pgres_ll(res, 0, "status", 0);
 	char why[300];
-	if (compress && (status & 1) && !(status & 8)) {
+	if (compress && (status & CHUNK_STATUS_COMPRESSED) && !(status & CHUNK_STATUS_PARTIAL)) {
 		snprintf(why, sizeof why, "%s is already compressed", name);
 		refuse(r, why);
 		return;
 	}
-	if (!compress && !(status & 1)) {
+	if (!compress && !(status & CHUNK_STATUS_COMPRESSED)) {
 		snprintf(why, sizeof why, "%s is not compressed", name);
 		refuse(r, why);
 		return;
 	}
-	if (status & 4) {
+	if (status & CHUNK_STATUS_FROZEN) {
 		snprintf(why, sizeof why, "%s is frozen (status %d): it cannot be changed", name, status);
 		refuse(r, why);
 		return;
@@ -482,7 +484,8 @@ static void build_chunk(struct action_runner *r, const PGresult *res, bool compr
 		return;
 	char b[32], a[32];
 	if (compress) {
-		snprintf(s->desc, sizeof s->desc, "compress %s%s", name, (status & 8) ? " (partial)" : "");
+		snprintf(s->desc, sizeof s->desc, "compress %s%s", name,
+			 (status & CHUNK_STATUS_PARTIAL) ? " (partial)" : "");
 		snprintf(s->sql, sizeof s->sql, "SELECT @ts.compress_chunk($1::regclass, if_not_compressed => true)");
 		s->measure = true;
 		s->bytes_before = pgres_double(res, 0, "bytes", NAN);

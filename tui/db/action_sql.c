@@ -4,6 +4,8 @@
  * only evaluated where they apply. */
 #include "action_sql.h"
 
+#include "tsdbtop/chunk_status.h"
+
 /* Time ranges are read through _timescaledb_catalog.chunk_constraint: a
  * table until 2.27, from 2.28 on a view over dimension_slice (which then
  * carries chunk_id), kept in 2.29. */
@@ -67,7 +69,7 @@ const char *const action_sql_compress_plan =
 	", ch AS (SELECT n2.nspname AS chunk_schema, c2.relname AS chunk_name, k.status, "
 	"   " REL_BYTES("c2") " AS bytes, rng.range_start "
 	"   FROM lst " CHUNK_JOIN TIME_RANGE
-	"   WHERE (k.status & 1) = 0 OR (k.status & 8) <> 0) "
+	"   WHERE " CHUNK_SQL_TO_COMPRESS("k") ") "
 	"SELECT pol.rel_schema, pol.rel_name, pol.ht_id, pol.compression_state, pol.owner, pol.owner_name, "
 	"  pol.compress_after, ch.chunk_schema, ch.chunk_name, ch.status, ch.bytes "
 	"FROM pol LEFT JOIN ch ON true ORDER BY ch.range_start, ch.chunk_name";
@@ -157,7 +159,7 @@ const char *const action_sql_retention_plan =
 	"   THEN ARRAY(SELECT @ts.show_chunks(pol.rel, older_than => pol.drop_after::interval)) END) AS rel FROM pol) "
 	", ch AS (SELECT n2.nspname AS chunk_schema, c2.relname AS chunk_name, k.status, "
 	"   coalesce((SELECT s.compressed_heap_size + s.compressed_toast_size + s.compressed_index_size "
-	"     FROM _timescaledb_catalog.compression_chunk_size s WHERE s.chunk_id = k.id AND (k.status & 1) <> 0), "
+	"     FROM _timescaledb_catalog.compression_chunk_size s WHERE s.chunk_id = k.id AND " CHUNK_SQL_COMPRESSED("k") "), "
 	"     " REL_BYTES("c2") ") AS bytes, rng.range_start, rng.range_end "
 	"   FROM lst " CHUNK_JOIN TIME_RANGE ") "
 	"SELECT pol.rel_schema, pol.rel_name, pol.ht_id, pol.owner, pol.owner_name, pol.drop_after, "
@@ -182,7 +184,7 @@ const char *const action_sql_maintenance_plan =
 	"   FROM hts JOIN _timescaledb_catalog.chunk k ON k.hypertable_id = hts.id "
 	"   JOIN pg_catalog.pg_class c ON c.oid = " CHUNK_OID("k") " "
 	"   LEFT JOIN pg_catalog.pg_stat_all_tables s ON s.relid = c.oid "
-	"   WHERE hts.owner AND (k.status & 1) = 0 AND (c.reltuples < 0 "
+	"   WHERE hts.owner AND " CHUNK_SQL_UNCOMPRESSED("k") " AND (c.reltuples < 0 "
 	"      OR coalesce(s.n_mod_since_analyze, 0) > greatest(c.reltuples, 0) * 0.1 + 50) "
 	"   GROUP BY 1, 2), "
 	"bk AS (SELECT hts.schema_name, hts.table_name, hts.rel, j.config->>'compress_after' AS after "
@@ -194,7 +196,7 @@ const char *const action_sql_maintenance_plan =
 	"      THEN NULL ELSE bk.after::interval END) s(r) "
 	"     JOIN pg_catalog.pg_class c ON c.oid = s.r JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
 	"     JOIN _timescaledb_catalog.chunk k ON " CHUNK_OID("k") " = c.oid "
-	"     WHERE (k.status & 1) = 0 OR (k.status & 8) <> 0) AS n FROM bk), "
+	"     WHERE " CHUNK_SQL_TO_COMPRESS("k") ") AS n FROM bk), "
 	"lag AS (SELECT ca.user_view_schema, ca.user_view_name, j.config->>'start_offset' AS so, "
 	"   j.config->>'end_offset' AS eo "
 	"   FROM _timescaledb_catalog.continuous_agg ca "
@@ -233,7 +235,7 @@ const char *const action_sql_chunk_list =
 	"  CASE WHEN d.column_type IN ('timestamptz'::regtype, 'timestamp'::regtype, 'date'::regtype) "
 	"       THEN rng.range_end / 1000000.0 END AS range_to, "
 	"  coalesce((SELECT s.compressed_heap_size + s.compressed_toast_size + s.compressed_index_size "
-	"     FROM _timescaledb_catalog.compression_chunk_size s WHERE s.chunk_id = k.id AND (k.status & 1) <> 0), "
+	"     FROM _timescaledb_catalog.compression_chunk_size s WHERE s.chunk_id = k.id AND " CHUNK_SQL_COMPRESSED("k") "), "
 	"     c2.relpages::float8 * current_setting('block_size')::float8) AS bytes "
 	"FROM lst " CHUNK_JOIN
 	"LEFT JOIN LATERAL (SELECT ds.range_start, ds.range_end, ds.dimension_id "

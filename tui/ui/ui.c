@@ -1573,9 +1573,9 @@ static void draw_dialog(struct ui *u)
 static void list_chunk_line(const struct chunk_item *it, bool utf8, char *line, size_t n)
 {
 	char st[48], t1[64], t2[32];
-	snprintf(st, sizeof st, "%s%s%s%s", (it->status & 1) ? "compressed" : "uncompressed",
-	         (it->status & 8) ? ",partial" : "", (it->status & 4) ? ",frozen" : "",
-	         (it->status & 2) ? ",unordered" : "");
+	snprintf(st, sizeof st, "%s%s%s%s", (it->status & CHUNK_STATUS_COMPRESSED) ? "compressed" : "uncompressed",
+	         (it->status & CHUNK_STATUS_PARTIAL) ? ",partial" : "", (it->status & CHUNK_STATUS_FROZEN) ? ",frozen" : "",
+	         (it->status & CHUNK_STATUS_UNORDERED) ? ",unordered" : "");
 	pane_range(t1, sizeof t1, it->range_start, it->range_end, utf8);
 	snprintf(line, n, " %-40s %-22s %10s  %s", it->name, st, fmt_bytes(t2, sizeof t2, it->bytes),
 	         isnan(it->range_start) ? "" : t1);
