@@ -1,7 +1,9 @@
 /* deploy — `tsdbtop deploy`: the MS5.0 orchestrator over sql/ (the same
  * step files as sql/deploy.sh): pre-flight, each step in one transaction,
- * progress, post-deployment validation. The pure pieces (splitting a step
- * file into statements, finding the step files) are exposed for tests. */
+ * progress, post-deployment validation (tui/app/deploy.c). The pure pieces
+ * are exposed for tests and the fuzzer: splitting a step file into
+ * statements (deploy_split.c, fuzzed by tests/fuzz/fuzz_sql_split.c),
+ * finding the step files and rendering their markers (deploy_steps.c). */
 #ifndef TSDBTOP_DEPLOY_H
 #define TSDBTOP_DEPLOY_H
 
@@ -11,11 +13,16 @@
 struct sql_stmt {
 	char *text;                /* one statement, without the trailing ';' */
 	int line;                  /* 1-based line of its first character */
+	size_t offset;             /* byte offset of its first character in the input */
 };
 
 /* Split SQL text into statements at top-level ';' (outside quotes, E''
- * strings, quoted identifiers, dollar quotes, -- and nested block comments).
- * Statements that hold only comments or blanks are dropped. Returns the count
+ * strings, quoted identifiers, dollar quotes, -- and nested block comments;
+ * '...' as under standard_conforming_strings = on). A statement starts at its
+ * first character that is not a blank or part of a comment and ends before
+ * the ';' (or the end of the text), trailing blanks cut; the input is the
+ * statements with only blanks, comments and ';' between them. Statements
+ * that hold only comments or blanks are dropped. Returns the count
  * (*out malloc'ed; free with sql_stmts_free) or -1 on an unterminated quote,
  * with *err_line set to where it started. */
 int sql_split(const char *sql, struct sql_stmt **out, int *err_line);

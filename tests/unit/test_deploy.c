@@ -1,5 +1,6 @@
-/* Unit: deploy's pure pieces — splitting step files into statements, step
- * names, and finding/listing the step files of sql/. */
+/* Unit: deploy's pure pieces — splitting step files into statements
+ * (tui/app/deploy_split.c; tests/fuzz/fuzz_sql_split.c fuzzes it), step
+ * names, and finding/listing the step files of sql/ (deploy_steps.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -54,6 +55,33 @@ static void test_split_quotes(void **state)
 	assert_int_equal(v[4].line, 9);
 	assert_string_equal(v[5].text, "SELECT 5");
 	sql_stmts_free(v, n);
+}
+
+/* Where each statement starts (offset, line), and the lexing rules the
+ * fuzzer's reference lexer shares: a '$' inside a name is part of it, E'...'
+ * only after a lone word E, backslashes plain in standard strings. */
+static void test_split_offsets_and_words(void **state)
+{
+	(void)state;
+	struct sql_stmt *v;
+	int bad = 0;
+	const char *sql = "/* c */ SELECT a$$b$$;\n  SELECT x$E'\\', 2; SELECT E '\\';\nSELECT 1$$;$$";
+	int n = sql_split(sql, &v, &bad);
+	assert_int_equal(n, 4);
+	assert_string_equal(v[0].text, "SELECT a$$b$$");
+	assert_int_equal(v[0].offset, 8);
+	assert_string_equal(v[1].text, "SELECT x$E'\\', 2");
+	assert_int_equal(v[1].offset, 25);
+	assert_int_equal(v[1].line, 2);
+	assert_string_equal(v[2].text, "SELECT E '\\'");
+	assert_string_equal(v[3].text, "SELECT 1$$;$$");
+	assert_int_equal(v[3].line, 3);
+	for (int i = 0; i < n; i++)
+		assert_memory_equal(sql + v[i].offset, v[i].text, strlen(v[i].text));
+	sql_stmts_free(v, n);
+	assert_int_equal(sql_split("SELECT E'\\';", &v, &bad), -1);
+	assert_int_equal(sql_split("SELECT '\\';", &v, &bad), 1);
+	sql_stmts_free(v, 1);
 }
 
 static void test_split_unterminated(void **state)
@@ -268,6 +296,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_split_basic),
 		cmocka_unit_test(test_split_quotes),
+		cmocka_unit_test(test_split_offsets_and_words),
 		cmocka_unit_test(test_split_unterminated),
 		cmocka_unit_test(test_step_names),
 		cmocka_unit_test(test_real_steps),

@@ -1,289 +1,25 @@
-/* deploy — the MS5.0 layer over sql/: pre-flight, one transaction per step,
- * progress, validation. Statements go one by one over the async connection
- * (extended protocol: one statement per query) between BEGIN and COMMIT. */
+/* deploy — `tsdbtop deploy`, the MS5.0 layer over sql/: pre-flight, one
+ * transaction per step, progress, validation. Each step file is cut into its
+ * statements (deploy_split.c, which says why the client splits), and they go
+ * one by one over the async connection (extended protocol: one statement per
+ * query) between BEGIN and COMMIT, so that progress counts statements and a
+ * failure names the statement's line. Finding the steps and rendering their
+ * console-query markers: deploy_steps.c. */
 #include "tsdbtop/deploy.h"
 
-#include <ctype.h>
-#include <limits.h>
-#include <glob.h>
 #include <libpq-fe.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "tsdbtop/cli.h"
 #include "tsdbtop/config.h"
 #include "tsdbtop/headless.h"
-#include "tsdbtop/queries.h"
 #include "tsdbtop/sanitize.h"
 #include "tsdbtop/server.h"
-
-/* ---- splitting ------------------------------------------------------- */
-
-static bool ident_char(char c)
-{
-	return isalnum((unsigned char)c) || c == '_' || (unsigned char)c >= 0x80;
-}
-
-/* Length of a dollar-quote tag at p ("$$", "$body$"), or 0. */
-static size_t dollar_tag(const char *p)
-{
-	if (p[0] != '$')
-		return 0;
-	size_t i = 1;
-	if (p[i] == '$')
-		return 2;
-	if (!(isalpha((unsigned char)p[i]) || p[i] == '_' || (unsigned char)p[i] >= 0x80))
-		return 0;
-	while (ident_char(p[i]) && p[i] != '$')
-		i++;
-	return p[i] == '$' ? i + 1 : 0;
-}
-
-static int push(struct sql_stmt **v, int *n, int *cap, const char *s, size_t len, int line)
-{
-	while (len && isspace((unsigned char)s[len - 1]))
-		len--;
-	if (*n == *cap) {
-		int nc = *cap ? *cap * 2 : 16;
-		struct sql_stmt *nv = realloc(*v, (size_t)nc * sizeof *nv);
-		if (!nv)
-			return -1;
-		*v = nv;
-		*cap = nc;
-	}
-	char *t = malloc(len + 1);
-	if (!t)
-		return -1;
-	memcpy(t, s, len);
-	t[len] = '\0';
-	(*v)[(*n)++] = (struct sql_stmt){ t, line };
-	return 0;
-}
-
-int sql_split(const char *sql, struct sql_stmt **out, int *err_line)
-{
-	struct sql_stmt *v = NULL;
-	int n = 0, cap = 0, line = 1, start_line = 0;
-	const char *start = NULL;      /* first content character of the statement */
-	const char *p = sql;
-	*out = NULL;
-#define FAIL_AT(l) do { *err_line = (l); sql_stmts_free(v, n); return -1; } while (0)
-	while (*p) {
-		char c = *p;
-		if (c == '\n') {
-			line++;
-			p++;
-			continue;
-		}
-		if (isspace((unsigned char)c)) {
-			p++;
-			continue;
-		}
-		if (c == '-' && p[1] == '-') {
-			while (*p && *p != '\n')
-				p++;
-			continue;
-		}
-		if (c == '/' && p[1] == '*') {
-			int depth = 1, at = line;
-			p += 2;
-			while (*p && depth) {
-				if (*p == '\n')
-					line++;
-				if (p[0] == '/' && p[1] == '*')
-					depth++, p++;
-				else if (p[0] == '*' && p[1] == '/')
-					depth--, p++;
-				p++;
-			}
-			if (depth)
-				FAIL_AT(at);
-			continue;
-		}
-		if (c == ';') {
-			if (start && push(&v, &n, &cap, start, (size_t)(p - start), start_line) != 0)
-				FAIL_AT(line);
-			start = NULL;
-			p++;
-			continue;
-		}
-		if (!start) {
-			start = p;
-			start_line = line;
-		}
-		if (c == '\'' || c == '"') {
-			bool esc = c == '\'' && p > sql && (p[-1] == 'E' || p[-1] == 'e') &&
-				   (p - 1 == sql || !ident_char(p[-2]));
-			int at = line;
-			p++;
-			for (;;) {
-				if (!*p)
-					FAIL_AT(at);
-				if (*p == '\n')
-					line++;
-				if (esc && *p == '\\' && p[1]) {
-					if (p[1] == '\n')
-						line++;
-					p += 2;
-					continue;
-				}
-				if (*p == c) {
-					if (p[1] == c) {
-						p += 2;
-						continue;
-					}
-					p++;
-					break;
-				}
-				p++;
-			}
-			continue;
-		}
-		size_t tl;
-		if (c == '$' && (p == sql || !ident_char(p[-1])) && (tl = dollar_tag(p)) > 0) {
-			int at = line;
-			const char *body = p + tl, *end = NULL;
-			for (const char *q = body; *q; q++)
-				if (*q == '$' && strncmp(q, p, tl) == 0) {
-					end = q;
-					break;
-				}
-			if (!end)
-				FAIL_AT(at);
-			for (const char *q = p; q < end; q++)
-				if (*q == '\n')
-					line++;
-			p = end + tl;
-			continue;
-		}
-		if (ident_char(c)) {
-			while (ident_char(*p))
-				p++;
-			continue;
-		}
-		p++;
-	}
-	if (start && push(&v, &n, &cap, start, (size_t)(p - start), start_line) != 0)
-		FAIL_AT(line);
-#undef FAIL_AT
-	*out = v;
-	return n;
-}
-
-void sql_stmts_free(struct sql_stmt *v, int n)
-{
-	for (int i = 0; i < n; i++)
-		free(v[i].text);
-	free(v);
-}
-
-/* ---- finding the steps ----------------------------------------------- */
-
-static bool has_steps(const char *dir)
-{
-	char pat[4200];
-	glob_t g;
-	bool ok = false;
-	snprintf(pat, sizeof pat, "%s/deploy/[0-9]*.sql", dir);
-	if (glob(pat, 0, NULL, &g) == 0) {
-		ok = g.gl_pathc > 0;
-		globfree(&g);
-	}
-	snprintf(pat, sizeof pat, "%s/schema/*.sql", dir);
-	if (ok && glob(pat, 0, NULL, &g) == 0)
-		globfree(&g);
-	else
-		ok = false;
-	return ok;
-}
-
-#ifdef TSDBTOP_THEME_DIR
-#define SHARE_THEMES TSDBTOP_THEME_DIR
-#else
-#define SHARE_THEMES "/usr/local/share/tsdbtop/themes"
-#endif
-
-int deploy_find_sql_dir(char *dir, size_t n)
-{
-	const char *env = getenv("TSDBTOP_SQL_DIR");
-	if (env && *env) {
-		snprintf(dir, n, "%s", env);
-		return has_steps(dir) ? 0 : -1;
-	}
-	char exe[4096];
-	ssize_t l = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (l > 0) {
-		exe[l] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
-		/* build/tsdbtop -> ../sql; build/asan/tsdbtop -> ../../sql */
-		static const char *const up[] = { "/../sql", "/../../sql", "/sql" };
-		for (size_t i = 0; i < sizeof up / sizeof up[0]; i++) {
-			char cand[4200], real[4096];
-			snprintf(cand, sizeof cand, "%s%s", exe, up[i]);
-			if (has_steps(cand)) {
-				snprintf(dir, n, "%s", realpath(cand, real) ? real : cand);
-				return 0;
-			}
-		}
-	}
-	/* The installed copy: $(PREFIX)/share/tsdbtop/sql, next to the themes. */
-	snprintf(dir, n, "%s", SHARE_THEMES);
-	char *s = strrchr(dir, '/');
-	if (s && strcmp(s, "/themes") == 0)
-		snprintf(s, n - (size_t)(s - dir), "/sql");
-	else
-		snprintf(dir, n, "/usr/local/share/tsdbtop/sql");
-	return has_steps(dir) ? 0 : -1;
-}
-
-int deploy_list_steps(const char *dir, char ***paths)
-{
-	char pat[4200];
-	glob_t a, b;
-	*paths = NULL;
-	snprintf(pat, sizeof pat, "%s/schema/*.sql", dir);
-	if (glob(pat, 0, NULL, &a) != 0)
-		return -1;
-	snprintf(pat, sizeof pat, "%s/deploy/[0-9]*.sql", dir);
-	if (glob(pat, 0, NULL, &b) != 0) {
-		globfree(&a);
-		return -1;
-	}
-	size_t total = a.gl_pathc + b.gl_pathc;
-	char **v = calloc(total + 1, sizeof *v);
-	int n = 0;
-	for (size_t i = 0; v && i < a.gl_pathc; i++)
-		v[n++] = strdup(a.gl_pathv[i]);
-	for (size_t i = 0; v && i < b.gl_pathc; i++)
-		v[n++] = strdup(b.gl_pathv[i]);
-	globfree(&a);
-	globfree(&b);
-	if (!v)
-		return -1;
-	*paths = v;
-	return n;
-}
-
-void deploy_step_name(const char *path, char *buf, size_t n)
-{
-	const char *b = strrchr(path, '/');
-	b = b ? b + 1 : path;
-	while (isdigit((unsigned char)*b))
-		b++;
-	if (*b == '_')
-		b++;
-	snprintf(buf, n, "%s", b);
-	char *dot = strrchr(buf, '.');
-	if (dot && strcmp(dot, ".sql") == 0)
-		*dot = '\0';
-}
 
 static char *slurp(const char *path)
 {
@@ -311,104 +47,6 @@ static char *slurp(const char *path)
 	fclose(f);
 	buf[len] = '\0';
 	return buf;
-}
-
-/* ---- console queries in step files ----------------------------------- */
-
-/* Name of the marker line [p, end), or 0 when the line is not one: blanks,
- * slash-star "@query NAME@" star-slash, blanks (sql/deploy.sh's MARKER). */
-static size_t marker_name(const char *p, const char *end, const char **name)
-{
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	static const char open[] = "/*@query ";
-	if ((size_t)(end - p) < sizeof open - 1 || memcmp(p, open, sizeof open - 1) != 0)
-		return 0;
-	p += sizeof open - 1;
-	const char *n = p;
-	while (p < end && ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
-		p++;
-	size_t len = (size_t)(p - n);
-	if (len == 0 || end - p < 3 || memcmp(p, "@*/", 3) != 0)
-		return 0;
-	p += 3;
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	if (p != end)
-		return 0;
-	*name = n;
-	return len;
-}
-
-bool deploy_has_marker(const char *text)
-{
-	for (const char *p = text; *p;) {
-		const char *e = strchr(p, '\n'), *name;
-		if (!e)
-			e = p + strlen(p);
-		if (marker_name(p, e, &name))
-			return true;
-		p = *e ? e + 1 : e;
-	}
-	return false;
-}
-
-struct buf {
-	char *s;
-	size_t len, cap;
-};
-
-static int buf_add(struct buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t nc = b->cap ? b->cap : 4096;
-		while (nc < b->len + n + 1)
-			nc *= 2;
-		char *ns = realloc(b->s, nc);
-		if (!ns)
-			return -1;
-		b->s = ns;
-		b->cap = nc;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-	return 0;
-}
-
-char *deploy_render(const char *text, int pg_version_num, int ts_version_num, const char *ts_version,
-		    char *err, size_t errn)
-{
-	struct buf b = { 0 };
-	if (buf_add(&b, "", 0) != 0)
-		goto oom;
-	for (const char *p = text; *p;) {
-		const char *e = strchr(p, '\n'), *name;
-		if (!e)
-			e = p + strlen(p);
-		size_t nl = marker_name(p, e, &name);
-		if (nl) {
-			char q[64];
-			snprintf(q, sizeof q, "%.*s", (int)(nl < sizeof q ? nl : sizeof q - 1), name);
-			const char *sql = query_pick(q, pg_version_num, ts_version_num);
-			if (!sql) {
-				snprintf(err, errn, "it uses the console query '%s', and the console has none for"
-					 " TimescaleDB %s", q, ts_version && *ts_version ? ts_version : "(not installed)");
-				free(b.s);
-				return NULL;
-			}
-			if (buf_add(&b, sql, strlen(sql)) != 0)
-				goto oom;
-		} else if (buf_add(&b, p, (size_t)(e - p)) != 0 || buf_add(&b, "\n", 1) != 0) {
-			goto oom;
-		}
-		p = *e ? e + 1 : e;
-	}
-	return b.s;
-oom:
-	free(b.s);
-	snprintf(err, errn, "out of memory");
-	return NULL;
 }
 
 /* ---- the command ----------------------------------------------------- */
@@ -597,107 +235,152 @@ static void collect_notice(const char *msg, void *ud)
 	}
 }
 
+/* One step being run: its place in the deploy, its file, its statements. */
+struct step {
+	const char *path;
+	char name[128];
+	int i, total;
+	struct sql_stmt *st;
+	int n;
+};
+
+/* Read and split the step; -1 when it cannot (FAILED and why printed). */
+static int step_load(struct step *s)
+{
+	char *text = slurp(s->path);
+	if (!text) {
+		printf("step %d/%d %s ... FAILED\n", s->i, s->total, s->name);
+		fprintf(stderr, "tsdbtop deploy: step %d/%d: cannot read %s\n", s->i, s->total, s->path);
+		return -1;
+	}
+	int bad_line = 0;
+	s->n = sql_split(text, &s->st, &bad_line);
+	free(text);
+	if (s->n < 0) {
+		s->st = NULL;
+		s->n = 0;
+		printf("step %d/%d %s ... FAILED\n", s->i, s->total, s->name);
+		fprintf(stderr, "tsdbtop deploy: step %d/%d: %s: unterminated quote or comment from line %d\n",
+			s->i, s->total, s->path, bad_line);
+		return -1;
+	}
+	return 0;
+}
+
+/* Console queries named in the step: rendered per statement, so that errors
+ * keep the step file's line numbers. 0, or -1 with why filled. */
+static int step_render(struct hl_session *h, struct step *s, double timeout, char *why, size_t whyn)
+{
+	bool templ = false;
+	for (int k = 0; k < s->n && !templ; k++)
+		templ = deploy_has_marker(s->st[k].text);
+	if (!templ)
+		return 0;
+	int pg = 0, ts = 0;
+	char tsv[64];
+	struct conn_error e;
+	if (server_versions(h, timeout, &pg, &ts, tsv, sizeof tsv, &e) != 0) {
+		sanitize_text(why, whyn, e.message);
+		return -1;
+	}
+	for (int k = 0; k < s->n; k++) {
+		if (!deploy_has_marker(s->st[k].text))
+			continue;
+		char *out = deploy_render(s->st[k].text, pg, ts, tsv, why, whyn);
+		if (!out)
+			return -1;
+		free(s->st[k].text);
+		s->st[k].text = out;
+	}
+	return 0;
+}
+
+static int exec1(struct hl_session *h, const char *sql, double timeout, struct conn_error *e)
+{
+	PGresult *r = NULL;
+	int rc = hl_exec(h, sql, 0, NULL, timeout, &r, e);
+	PQclear(r);
+	return rc;
+}
+
+/* BEGIN, the statements one by one, COMMIT. The index of the statement that
+ * failed (n for BEGIN, the settings and COMMIT; e filled), or -1. The
+ * settings: warnings only, and the strings lexed as the splitter lexes them
+ * (standard_conforming_strings, the default, whatever the server says). */
+static int step_exec(struct hl_session *h, const struct step *s, double timeout, bool tty, struct conn_error *e)
+{
+	static const char *const head[] = {
+		"BEGIN", "SET LOCAL client_min_messages = warning", "SET LOCAL standard_conforming_strings = on",
+	};
+	for (size_t k = 0; k < sizeof head / sizeof head[0]; k++)
+		if (exec1(h, head[k], timeout, e) != 0)
+			return s->n;
+	for (int k = 0; k < s->n; k++) {
+		if (tty) {
+			printf("\rstep %d/%d %s ... %d/%d ", s->i, s->total, s->name, k + 1, s->n);
+			fflush(stdout);
+		}
+		if (exec1(h, s->st[k].text, timeout, e) != 0)
+			return k;
+	}
+	return exec1(h, "COMMIT", timeout, e) != 0 ? s->n : -1;
+}
+
+static void step_failed(struct hl_session *h, const struct step *s, int failed_at, double timeout, bool tty,
+			const struct conn_error *e)
+{
+	struct conn_error e2;
+	exec1(h, "ROLLBACK", timeout, &e2);
+	printf("FAILED%s\n", tty ? "           " : "");
+	char m[600];
+	sanitize_text(m, sizeof m, e->message);
+	if (failed_at < s->n)
+		fprintf(stderr, "tsdbtop deploy: step %d/%d (%s, statement at line %d) failed: %s%s%s;"
+				" it was rolled back, the database is as before this step\n", s->i, s->total, s->path,
+			s->st[failed_at].line, e->sqlstate[0] ? e->sqlstate : "", e->sqlstate[0] ? " " : "", m);
+	else
+		fprintf(stderr, "tsdbtop deploy: step %d/%d (%s) failed: %s; it was rolled back\n", s->i, s->total,
+			s->path, m);
+	fprintf(stderr, "tsdbtop deploy: fix it and resume with: tsdbtop deploy --from-step %d\n", s->i);
+}
+
 static int run_step(struct hl_session *h, const char *path, int i, int total, double timeout, bool tty)
 {
-	char name[128];
-	deploy_step_name(path, name, sizeof name);
-	char *text = slurp(path);
-	if (!text) {
-		printf("step %d/%d %s ... FAILED\n", i, total, name);
-		fprintf(stderr, "tsdbtop deploy: step %d/%d: cannot read %s\n", i, total, path);
+	struct step s = { .path = path, .i = i, .total = total };
+	deploy_step_name(path, s.name, sizeof s.name);
+	if (step_load(&s) != 0)
 		return 1;
-	}
-	struct sql_stmt *st = NULL;
-	int bad_line = 0;
-	int n = sql_split(text, &st, &bad_line);
-	free(text);
-	if (n < 0) {
-		printf("step %d/%d %s ... FAILED\n", i, total, name);
-		fprintf(stderr, "tsdbtop deploy: step %d/%d: %s: unterminated quote or comment from line %d\n",
-			i, total, path, bad_line);
-		return 1;
-	}
-	printf("step %d/%d %s ... ", i, total, name);
+	printf("step %d/%d %s ... ", i, total, s.name);
 	fflush(stdout);
 	double t0 = now_mono();
-	PGresult *r = NULL;
-	struct conn_error e;
-	int rc = 0, failed_at = -1;
-	/* Console queries named in the step: rendered per statement, so that
-	 * errors keep the step file's line numbers. */
-	bool templ = false;
-	for (int k = 0; k < n && !templ; k++)
-		templ = deploy_has_marker(st[k].text);
-	if (templ) {
-		int pg = 0, ts = 0;
-		char tsv[64], why[300] = "";
-		if (server_versions(h, timeout, &pg, &ts, tsv, sizeof tsv, &e) != 0)
-			sanitize_text(why, sizeof why, e.message);
-		for (int k = 0; !why[0] && k < n; k++) {
-			if (!deploy_has_marker(st[k].text))
-				continue;
-			char *out = deploy_render(st[k].text, pg, ts, tsv, why, sizeof why);
-			if (out) {
-				free(st[k].text);
-				st[k].text = out;
-			}
-		}
-		if (why[0]) {
-			printf("FAILED\n");
-			fprintf(stderr, "tsdbtop deploy: step %d/%d (%s) failed before it ran: %s; the database is as"
-					" before this step\n", i, total, path, why);
-			fprintf(stderr, "tsdbtop deploy: fix it and resume with: tsdbtop deploy --from-step %d\n", i);
-			sql_stmts_free(st, n);
-			return 1;
-		}
+	char why[300] = "";
+	int rc = 0;
+	if (step_render(h, &s, timeout, why, sizeof why) != 0) {
+		printf("FAILED\n");
+		fprintf(stderr, "tsdbtop deploy: step %d/%d (%s) failed before it ran: %s; the database is as"
+				" before this step\n", i, total, path, why);
+		fprintf(stderr, "tsdbtop deploy: fix it and resume with: tsdbtop deploy --from-step %d\n", i);
+		sql_stmts_free(s.st, s.n);
+		return 1;
 	}
 	struct notices *nb = calloc(1, sizeof *nb);
 	if (nb)
 		hl_on_notice(h, collect_notice, nb);
-	if (hl_exec(h, "BEGIN", 0, NULL, timeout, &r, &e) != 0)
-		failed_at = 0;
-	PQclear(r);
-	if (failed_at < 0 && hl_exec(h, "SET LOCAL client_min_messages = warning", 0, NULL, timeout, &r, &e) != 0)
-		failed_at = 0;
-	PQclear(r);
-	for (int k = 0; failed_at < 0 && k < n; k++) {
-		if (tty) {
-			printf("\rstep %d/%d %s ... %d/%d ", i, total, name, k + 1, n);
-			fflush(stdout);
-		}
-		if (hl_exec(h, st[k].text, 0, NULL, timeout, &r, &e) != 0)
-			failed_at = k;
-		PQclear(r);
-	}
-	if (failed_at < 0 && hl_exec(h, "COMMIT", 0, NULL, timeout, &r, &e) != 0)
-		failed_at = n;
-	PQclear(r);
+	struct conn_error e;
+	int failed_at = step_exec(h, &s, timeout, tty, &e);
 	if (tty)
-		printf("\rstep %d/%d %s ... ", i, total, name);
+		printf("\rstep %d/%d %s ... ", i, total, s.name);
 	hl_on_notice(h, NULL, NULL);
 	if (failed_at < 0) {
-		printf("ok (%.1f s, %d statements)%s\n", now_mono() - t0, n, tty ? "      " : "");
+		printf("ok (%.1f s, %d statements)%s\n", now_mono() - t0, s.n, tty ? "      " : "");
 		if (nb && nb->len)
 			fputs(nb->buf, stdout);
 	} else {
-		struct conn_error e2;
-		if (hl_exec(h, "ROLLBACK", 0, NULL, timeout, &r, &e2) == 0)
-			PQclear(r);
-		printf("FAILED%s\n", tty ? "           " : "");
-		char m[600];
-		sanitize_text(m, sizeof m, e.message);
-		if (failed_at < n && failed_at > 0 && n > 0)
-			fprintf(stderr, "tsdbtop deploy: step %d/%d (%s, statement at line %d) failed: %s%s%s;"
-					" it was rolled back, the database is as before this step\n", i, total, path,
-				st[failed_at].line, e.sqlstate[0] ? e.sqlstate : "", e.sqlstate[0] ? " " : "", m);
-		else
-			fprintf(stderr, "tsdbtop deploy: step %d/%d (%s) failed: %s; it was rolled back\n", i, total,
-				path, m);
-		fprintf(stderr, "tsdbtop deploy: fix it and resume with: tsdbtop deploy --from-step %d\n", i);
+		step_failed(h, &s, failed_at, timeout, tty, &e);
 		rc = 1;
 	}
 	free(nb);
-	sql_stmts_free(st, n);
+	sql_stmts_free(s.st, s.n);
 	return rc;
 }
 
@@ -746,15 +429,15 @@ static bool confirm(const char *db, const char *host)
 	return strcmp(line, "yes") == 0;
 }
 
-int cmd_deploy(int argc, char **argv)
+/* The options, the configuration and the connection string; -1 to go on,
+ * else the exit code. */
+static int deploy_setup(int argc, char **argv, struct deploy_args *d, struct options *o)
 {
-	struct deploy_args d = { .env = "development", .from = 1 };
-	struct options o;
 	const char *pos[1];
 	int npos;
-	if (cli_parse_cmd(&o, argc, argv, stderr, "deploy", deploy_opts, DEPLOY_NOPTS, deploy_opt, &d, pos, &npos, 1) != 0)
+	if (cli_parse_cmd(o, argc, argv, stderr, "deploy", deploy_opts, DEPLOY_NOPTS, deploy_opt, d, pos, &npos, 1) != 0)
 		return HL_EXIT_USAGE;
-	if (o.mode == MODE_HELP) {
+	if (o->mode == MODE_HELP) {
 		cli_usage_cmd(stdout, "deploy [--env ENV] [--from-step N] [--yes] [--dry-run] [--read-only] [CONNINFO]",
 			      "Deploy the MS5.0 factory_telemetry layer (sql/schema, sql/deploy): pre-flight, every step\n"
 			      "in one transaction, validation (7 hypertables, 7+7 policies, >= 36 indexes, 8 aggregates).\n"
@@ -765,12 +448,12 @@ int cmd_deploy(int argc, char **argv)
 		return 0;
 	}
 	struct config cfg;
-	int crc = hl_config_load("deploy", &o, &cfg);
+	int crc = hl_config_load("deploy", o, &cfg);
 	if (crc >= 0)
 		return crc;
-	if ((d.read_only || cfg.read_only) && !d.dry_run) {
+	if ((d->read_only || cfg.read_only) && !d->dry_run) {
 		fprintf(stderr, "tsdbtop deploy: read-only mode: deploy is disabled (%s); nothing changed\n",
-			d.read_only ? "--read-only" : "read_only = yes in the configuration file");
+			d->read_only ? "--read-only" : "read_only = yes in the configuration file");
 		return HL_EXIT_FAILED;
 	}
 	bool user_timeout = false;
@@ -778,86 +461,127 @@ int cmd_deploy(int argc, char **argv)
 		if (strncmp(argv[i], "--statement-timeout", 19) == 0)
 			user_timeout = true;
 	if (!user_timeout)
-		o.statement_timeout = 0;
+		o->statement_timeout = 0;
 	if (npos)
-		o.conninfo = pos[0];
-	char dir[4096];
-	if (deploy_find_sql_dir(dir, sizeof dir) != 0) {
+		o->conninfo = pos[0];
+	return -1;
+}
+
+/* The step files; their count, or -1 with the message printed. */
+static int deploy_find(char *dir, size_t n, char ***steps)
+{
+	*steps = NULL;
+	if (deploy_find_sql_dir(dir, n) != 0) {
 		fprintf(stderr, "tsdbtop deploy: no step files (schema/*.sql, deploy/NN_*.sql) under %s;"
 				" set TSDBTOP_SQL_DIR\n", dir);
-		return HL_EXIT_USAGE;
+		return -1;
 	}
-	char **steps = NULL;
-	int total = deploy_list_steps(dir, &steps);
+	int total = deploy_list_steps(dir, steps);
 	if (total <= 0) {
 		fprintf(stderr, "tsdbtop deploy: no step files under %s\n", dir);
-		free(steps);
+		free(*steps);
+		*steps = NULL;
+		return -1;
+	}
+	return total;
+}
+
+/* Connected: where to, and the pre-flight; 0 to go on, else the exit code. */
+static int deploy_connect(struct hl_session *h, const struct deploy_args *d, const struct options *o,
+			  const char *dir, int total, char *db, size_t dbn, char *host, size_t hostn)
+{
+	const struct server_info *si = hl_info(h);
+	char rawhost[200], user[80];
+	sanitize_text(db, dbn, si->database);
+	sanitize_text(user, sizeof user, si->user);
+	snprintf(rawhost, sizeof rawhost, "%s:%s", si->host, si->port);
+	sanitize_text(host, hostn, rawhost);
+	printf("deploy: %d steps from %s to %s/%s as %s (environment %s)\n", total, dir, host, db, user, d->env);
+	double timeout = o->statement_timeout > 0 ? o->statement_timeout + 10 : 30;
+	return preflight(h, timeout);
+}
+
+static void dry_run(char **steps, int total, int from)
+{
+	for (int i = 0; i < total; i++) {
+		char name[128];
+		deploy_step_name(steps[i], name, sizeof name);
+		printf("step %d/%d %s (%s)%s\n", i + 1, total, name, steps[i], i + 1 < from ? " skipped" : "");
+	}
+	printf("deploy: dry run; nothing changed\n");
+}
+
+/* Every step from --from-step on, then the validation; the exit code. */
+static int run_steps(struct hl_session *h, char **steps, int total, int from, const struct options *o)
+{
+	double timeout = o->statement_timeout > 0 ? o->statement_timeout + 10 : 0;
+	bool tty = isatty(STDOUT_FILENO);
+	for (int i = 0; i < total; i++) {
+		char name[128];
+		deploy_step_name(steps[i], name, sizeof name);
+		if (i + 1 < from) {
+			printf("step %d/%d %s ... skipped\n", i + 1, total, name);
+			continue;
+		}
+		if (run_step(h, steps[i], i + 1, total, timeout, tty) != 0)
+			return HL_EXIT_FAILED;
+	}
+	int rc = validate(h, o->statement_timeout > 0 ? timeout : 60);
+	if (rc == 0)
+		printf("deploy: %d steps ok, validated\n", total);
+	return rc;
+}
+
+/* What may stop it before it connects; 0 to go on, else the exit code. */
+static int deploy_refuse(const struct deploy_args *d, int total, bool production)
+{
+	if (d->from > total) {
+		fprintf(stderr, "tsdbtop deploy: --from-step %d but there are only %d steps\n", d->from, total);
 		return HL_EXIT_USAGE;
 	}
-	int rc = 0;
-	struct hl_session *h = NULL;
-	bool production = strcmp(d.env, "production") == 0;
-	if (d.from > total) {
-		fprintf(stderr, "tsdbtop deploy: --from-step %d but there are only %d steps\n", d.from, total);
-		rc = HL_EXIT_USAGE;
-		goto out;
-	}
-	if (production && !d.yes && !d.dry_run && !isatty(STDIN_FILENO)) {
+	if (production && !d->yes && !d->dry_run && !isatty(STDIN_FILENO)) {
 		fprintf(stderr, "tsdbtop deploy: production needs --yes when there is no terminal to confirm on;"
 				" nothing changed\n");
-		rc = HL_EXIT_USAGE;
-		goto out;
+		return HL_EXIT_USAGE;
 	}
-	double timeout = o.statement_timeout > 0 ? o.statement_timeout + 10 : 0;
-	char msg[512];
+	return 0;
+}
+
+int cmd_deploy(int argc, char **argv)
+{
+	struct deploy_args d = { .env = "development", .from = 1 };
+	struct options o;
+	int rc = deploy_setup(argc, argv, &d, &o);
+	if (rc >= 0)
+		return rc;
+	char dir[4096], **steps;
+	int total = deploy_find(dir, sizeof dir, &steps);
+	if (total < 0)
+		return HL_EXIT_USAGE;
+	struct hl_session *h = NULL;
+	bool production = strcmp(d.env, "production") == 0;
+	char msg[512], db[80], host[200];
+	if ((rc = deploy_refuse(&d, total, production)) != 0)
+		goto out;
 	h = hl_open(&o, msg, sizeof msg);
 	if (!h) {
 		fprintf(stderr, "tsdbtop deploy: %s\n", msg);
 		rc = HL_EXIT_NOCONN;
 		goto out;
 	}
-	const struct server_info *si = hl_info(h);
-	char db[80], host[200], rawhost[200], user[80];
-	sanitize_text(db, sizeof db, si->database);
-	sanitize_text(user, sizeof user, si->user);
-	snprintf(rawhost, sizeof rawhost, "%s:%s", si->host, si->port);
-	sanitize_text(host, sizeof host, rawhost);
-	printf("deploy: %d steps from %s to %s/%s as %s (environment %s)\n", total, dir, host, db, user, d.env);
-	if ((rc = preflight(h, o.statement_timeout > 0 ? timeout : 30)) != 0)
+	if ((rc = deploy_connect(h, &d, &o, dir, total, db, sizeof db, host, sizeof host)) != 0)
 		goto out;
 	if (d.dry_run) {
-		for (int i = 0; i < total; i++) {
-			char name[128];
-			deploy_step_name(steps[i], name, sizeof name);
-			printf("step %d/%d %s (%s)%s\n", i + 1, total, name, steps[i],
-			       i + 1 < d.from ? " skipped" : "");
-		}
-		printf("deploy: dry run; nothing changed\n");
-		goto out;
-	}
-	if (production && !d.yes && !confirm(db, host)) {
+		dry_run(steps, total, d.from);
+	} else if (production && !d.yes && !confirm(db, host)) {
 		fprintf(stderr, "tsdbtop deploy: not confirmed; nothing changed\n");
 		rc = HL_EXIT_FAILED;
-		goto out;
+	} else {
+		rc = run_steps(h, steps, total, d.from, &o);
 	}
-	bool tty = isatty(STDOUT_FILENO);
-	for (int i = 0; i < total; i++) {
-		char name[128];
-		deploy_step_name(steps[i], name, sizeof name);
-		if (i + 1 < d.from) {
-			printf("step %d/%d %s ... skipped\n", i + 1, total, name);
-			continue;
-		}
-		if (run_step(h, steps[i], i + 1, total, timeout, tty) != 0) {
-			rc = HL_EXIT_FAILED;
-			goto out;
-		}
-	}
-	if ((rc = validate(h, o.statement_timeout > 0 ? timeout : 60)) == 0)
-		printf("deploy: %d steps ok, validated\n", total);
 out:
 	hl_close(h);
-	for (int i = 0; steps && i < total; i++)
+	for (int i = 0; i < total; i++)
 		free(steps[i]);
 	free(steps);
 	return rc;
