@@ -108,6 +108,12 @@ build/fuzz/fuzz_once: tests/fuzz/fuzz_once.c $(FUZZ_SRCS) $(FUZZ_ONCE_SRCS) $(LI
 	@echo "  FUZZ    $@"
 	@$(FUZZ_CC) $(FUZZ_FLAGS) $(PKG_CFLAGS) -o $@ $< $(FUZZ_SRCS) $(FUZZ_ONCE_SRCS) $(LIB) $(LIBS)
 
+# deploy's statement splitter: libc only
+build/fuzz/fuzz_sql_split: tests/fuzz/fuzz_sql_split.c tui/app/deploy_split.c include/tsdbtop/deploy.h
+	@mkdir -p $(@D)
+	@echo "  FUZZ    $@"
+	@$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^)
+
 fuzz-build: $(FUZZ_BINS)
 
 # Longer runs for whoever wants more: make fuzz FUZZ_SECONDS=600

@@ -5,11 +5,14 @@ set -u
 cd "$(dirname "$0")/../.."
 secs=${FUZZ_SECONDS:-5}
 rc=0
-for h in theme config interval sanitize once; do
+for h in theme config interval sanitize once sql_split; do
   bin=build/fuzz/fuzz_$h
   work=$(mktemp -d /tmp/tsdbtop-fuzz.XXXXXX)
   cp tests/fuzz/corpus/$h/* "$work/" 2>/dev/null
-  if "$bin" -max_total_time="$secs" -max_len=4096 -timeout=10 -rss_limit_mb=1024 \
+  max=4096
+  # deploy's splitter: the real step files are seeds too, whole (up to 22 kB)
+  if [ $h = sql_split ]; then cp sql/schema/*.sql sql/deploy/*.sql "$work/"; max=32768; fi
+  if "$bin" -max_total_time="$secs" -max_len="$max" -timeout=10 -rss_limit_mb=1024 \
        -artifact_prefix="$work/" "$work" >"$work/log" 2>&1; then
     runs=$(grep -o 'Done [0-9]* runs' "$work/log" | tail -1)
     echo "ok - fuzz $h for ${secs}s (${runs:-no summary})"
