@@ -8,6 +8,13 @@
  * still does not answer, the connection is dropped and re-established with
  * backoff (1 s doubling to 30 s by default).
  *
+ * Host names are looked up in a thread, not by libpq (whose getaddrinfo
+ * blocks): the connection then goes to hostaddr= the addresses found with
+ * host= the names as given, which libpq keeps for TLS name checks and
+ * .pgpass. A lookup that takes longer than the connect timeout (libpq's
+ * connect_timeout when lower) fails like one: "cannot resolve host NAME:
+ * timeout ...", backoff, a fresh lookup on the next attempt.
+ *
  * This header deliberately does not include libpq-fe.h: callers that parse
  * results include it themselves; screen code never does.
  */
@@ -116,6 +123,12 @@ const char *conn_last_error(const struct conn *c);
 bool conn_needs_password(const struct conn *c);
 /* Seconds until the next reconnect attempt (0 when not backing off). */
 double conn_backoff_left(const struct conn *c);
+/* True while the host names are being looked up (state CONN_CONNECTING). */
+bool conn_resolving(const struct conn *c);
+/* Drop the connection as lost with this reason (the session on it is of no
+ * use: its probe failed): backoff and reconnect, or CONN_FAILED without
+ * reconnect. Nothing when not connecting or connected. */
+void conn_fail(struct conn *c, const char *why);
 /* The libpq handle, for db-side modules that read parameters (may be NULL). */
 struct pg_conn *conn_pg(struct conn *c);
 

@@ -1,5 +1,6 @@
 /* conn — asynchronous libpq on libev. See include/tsdbtop/conn.h. */
 #include "tsdbtop/conn.h"
+#include "tsdbtop/resolve.h"
 
 #include <ev.h>
 #include <libpq-fe.h>
@@ -53,6 +54,11 @@ struct conn {
 	int io_fd, io_events;
 	ev_timer deadline;      /* connect timeout or query deadline */
 	ev_timer backoff_timer;
+	ev_async wake;          /* a host name lookup is done */
+	struct resolve_job *lookup;   /* in flight, off the loop */
+	char lookup_names[256];
+	double lookup_timeout;
+	char lookup_note[512];  /* names that did not resolve while others did */
 
 	struct query *head, *tail, *inflight;
 	uint64_t prepared[MAX_STATEMENTS];  /* statements of this session, by hash */
@@ -69,6 +75,7 @@ struct conn {
 static atomic_int cancel_threads;
 
 static void io_cb(struct ev_loop *loop, ev_io *w, int revents);
+static void wake_cb(struct ev_loop *loop, ev_async *w, int revents);
 static void deadline_cb(struct ev_loop *loop, ev_timer *w, int revents);
 static void backoff_cb(struct ev_loop *loop, ev_timer *w, int revents);
 static void conn_lost(struct conn *c, enum conn_error_kind kind, const char *msg);
@@ -240,7 +247,8 @@ static bool gss_pointless(const char *conninfo)
 	return access("/etc/krb5.conf", F_OK) != 0 && access(cc, F_OK) != 0;
 }
 
-static void build_params(struct conn *c, const char **kw, const char **val, size_t max)
+/* Returns the number of parameters; room is left for 3 more. */
+static size_t build_params(struct conn *c, const char **kw, const char **val, size_t max)
 {
 	size_t n = 0;
 	if (gss_pointless(c->conninfo)) {
@@ -251,7 +259,7 @@ static void build_params(struct conn *c, const char **kw, const char **val, size
 		kw[n] = "dbname";
 		val[n++] = c->conninfo;
 	}
-	for (size_t i = 0; c->kw && c->kw[i] && n + 4 < max; i++) {
+	for (size_t i = 0; c->kw && c->kw[i] && n + 7 < max; i++) {
 		kw[n] = c->kw[i];
 		val[n++] = c->vals[i];
 	}
@@ -263,14 +271,20 @@ static void build_params(struct conn *c, const char **kw, const char **val, size
 	val[n++] = "tsdbtop";
 	kw[n] = NULL;
 	val[n] = NULL;
+	return n;
 }
 
 static void connect_failed(struct conn *c, const char *msg)
 {
+	char both[1024];
 	if (c->pg) {
 		c->needs_password = PQconnectionNeedsPassword(c->pg) && !c->password;
 		if (!msg)
 			msg = PQerrorMessage(c->pg);
+	}
+	if (c->lookup_note[0] && msg) {   /* the names that did not resolve, first */
+		snprintf(both, sizeof both, "%s; %s", c->lookup_note, msg);
+		msg = both;
 	}
 	conn_lost(c, CERR_CONNECTION, msg ? msg : "connection failed");
 }
@@ -326,6 +340,7 @@ static void connected(struct conn *c)
 	c->backoff = c->backoff_min;
 	c->needs_password = false;
 	c->last_error[0] = '\0';
+	c->lookup_note[0] = '\0';
 	arm_io(c, EV_READ);
 	c->nprepared = 0;          /* a new session has no prepared statements */
 	c->no_prepare = false;
@@ -353,13 +368,8 @@ static void connect_step(struct conn *c)
 	}
 }
 
-int conn_start(struct conn *c)
+static int start_pg(struct conn *c, const char *const *kw, const char *const *val)
 {
-	const char *kw[64], *val[64];
-	if (c->state == CONN_CONNECTING || c->state == CONN_READY || c->state == CONN_BUSY)
-		return 0;
-	ev_timer_stop(c->loop, &c->backoff_timer);
-	build_params(c, kw, val, 64);
 	c->pg = PQconnectStartParams(kw, val, 1);
 	if (!c->pg) {
 		connect_failed(c, "out of memory starting a connection");
@@ -377,6 +387,89 @@ int conn_start(struct conn *c)
 	return 0;
 }
 
+/* Host names are looked up in a thread (libpq would block the loop in
+ * getaddrinfo); the connection starts when wake_cb hears it is done. */
+static int start_lookup(struct conn *c, struct resolve_plan *plan)
+{
+	resolve_plan_names(plan, c->lookup_names, sizeof c->lookup_names);
+	c->lookup_timeout = plan->libpq_timeout > 0 && plan->libpq_timeout < c->connect_timeout
+				    ? plan->libpq_timeout : c->connect_timeout;
+	ev_async_start(c->loop, &c->wake);
+	c->lookup = resolve_start(plan, c->loop, &c->wake);
+	resolve_plan_free(plan);
+	if (!c->lookup) {
+		char msg[400];
+		ev_async_stop(c->loop, &c->wake);
+		snprintf(msg, sizeof msg, "cannot resolve host %s: %d earlier lookups still hang",
+			 c->lookup_names, resolve_running());
+		connect_failed(c, msg);
+		return -1;
+	}
+	set_state(c, CONN_CONNECTING, NULL);
+	ev_timer_set(&c->deadline, c->lookup_timeout, 0.);
+	ev_timer_start(c->loop, &c->deadline);
+	return 0;
+}
+
+static void drop_lookup(struct conn *c)
+{
+	if (!c->lookup)
+		return;
+	resolve_abandon(c->lookup);
+	c->lookup = NULL;
+	ev_async_stop(c->loop, &c->wake);
+}
+
+static void wake_cb(struct ev_loop *loop, ev_async *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	struct conn *c = w->data;
+	struct resolve_plan plan;
+	if (!c->lookup || !resolve_take(c->lookup, &plan))
+		return;
+	c->lookup = NULL;
+	ev_async_stop(c->loop, &c->wake);
+	ev_timer_stop(c->loop, &c->deadline);
+	char host[2048], addr[2048], port[512], err[512];
+	int n = resolve_plan_lists(&plan, host, sizeof host, addr, sizeof addr, port, sizeof port,
+				   err, sizeof err);
+	resolve_plan_free(&plan);
+	if (n <= 0) {
+		connect_failed(c, err);
+		return;
+	}
+	snprintf(c->lookup_note, sizeof c->lookup_note, "%s", err);
+	/* hostaddr: where to go; host as given: TLS name checks and .pgpass */
+	const char *kw[64], *val[64];
+	size_t k = build_params(c, kw, val, 64);
+	kw[k] = "host";
+	val[k++] = host;
+	kw[k] = "hostaddr";
+	val[k++] = addr;
+	if (port[0]) {
+		kw[k] = "port";
+		val[k++] = port;
+	}
+	kw[k] = val[k] = NULL;
+	start_pg(c, kw, val);
+}
+
+int conn_start(struct conn *c)
+{
+	const char *kw[64], *val[64];
+	if (c->state == CONN_CONNECTING || c->state == CONN_READY || c->state == CONN_BUSY)
+		return 0;
+	ev_timer_stop(c->loop, &c->backoff_timer);
+	c->lookup_note[0] = '\0';
+	build_params(c, kw, val, 64);
+	struct resolve_plan plan;
+	if (resolve_plan_from_params(&plan, kw, val) > 0)
+		return start_lookup(c, &plan);
+	resolve_plan_free(&plan);
+	return start_pg(c, kw, val);
+}
+
 /* ---- losing the connection -------------------------------------------- */
 
 static void conn_lost(struct conn *c, enum conn_error_kind kind, const char *msg)
@@ -384,6 +477,7 @@ static void conn_lost(struct conn *c, enum conn_error_kind kind, const char *msg
 	char why[512];
 	copy_text(why, sizeof why, msg);
 	stop_watchers(c);
+	drop_lookup(c);
 	if (c->pg) {
 		PQfinish(c->pg);
 		c->pg = NULL;
@@ -679,6 +773,14 @@ static void deadline_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)loop;
 	(void)revents;
 	struct conn *c = w->data;
+	if (c->state == CONN_CONNECTING && c->lookup) {
+		char msg[400];
+		drop_lookup(c);    /* its thread ends when the resolver gives up */
+		snprintf(msg, sizeof msg, "cannot resolve host %s: timeout (no answer within %.0f s)",
+			 c->lookup_names, c->lookup_timeout);
+		connect_failed(c, msg);
+		return;
+	}
 	if (c->state == CONN_CONNECTING) {
 		char msg[128];
 		snprintf(msg, sizeof msg, "no answer from the server within %.0f s while connecting",
@@ -795,6 +897,8 @@ struct conn *conn_new(struct ev_loop *loop, const struct conn_options *opt,
 	c->deadline.data = c;
 	ev_init(&c->backoff_timer, backoff_cb);
 	c->backoff_timer.data = c;
+	ev_async_init(&c->wake, wake_cb);
+	c->wake.data = c;
 	return c;
 }
 
@@ -805,6 +909,7 @@ void conn_free(struct conn *c)
 	c->reconnect = false;
 	c->cb.on_state = NULL;
 	stop_watchers(c);
+	drop_lookup(c);
 	ev_timer_stop(c->loop, &c->backoff_timer);
 	struct query *q = c->inflight;
 	c->inflight = NULL;
@@ -871,6 +976,17 @@ double conn_backoff_left(const struct conn *c)
 	if (c->state != CONN_BACKOFF)
 		return 0;
 	return ev_timer_remaining(c->loop, (ev_timer *)&c->backoff_timer);
+}
+
+bool conn_resolving(const struct conn *c)
+{
+	return c->lookup != NULL;
+}
+
+void conn_fail(struct conn *c, const char *why)
+{
+	if (c->state == CONN_CONNECTING || c->state == CONN_READY || c->state == CONN_BUSY)
+		conn_lost(c, CERR_CONNECTION, why);
 }
 
 struct pg_conn *conn_pg(struct conn *c)
