@@ -62,6 +62,12 @@ void resolve_lookup(struct resolve_plan *p);
 int resolve_plan_lists(const struct resolve_plan *p, char *host, size_t hn, char *addr, size_t an,
 		       char *port, size_t pn, char *err, size_t en);
 
+/* libpq names a host it reached by hostaddr by its address only
+ * ('connection to server at "10.0.0.1", port 5432 failed'): every quoted
+ * address of the lists becomes '"NAME" (ADDR)', as libpq says it for a
+ * host it looked up itself. */
+void resolve_name_addrs(const char *msg, const char *host, const char *addr, char *out, size_t n);
+
 /* The names to look up, ", "-separated, for messages. */
 void resolve_plan_names(const struct resolve_plan *p, char *buf, size_t n);
 

@@ -176,6 +176,26 @@ static void test_from_params(void **state)
 	resolve_plan_free(&p);
 }
 
+/* libpq's "ADDR" for a host reached by hostaddr: the name said too */
+static void test_name_addrs(void **state)
+{
+	(void)state;
+	char out[512];
+	resolve_name_addrs("connection to server at \"10.0.0.1\", port 5432 failed: refused\n"
+			   "connection to server at \"2001:db8::1\", port 5432 failed: timeout",
+			   "a.example,a.example,/tmp", "10.0.0.1,2001:db8::1,", out, sizeof out);
+	assert_string_equal(out, "connection to server at \"a.example\" (10.0.0.1), port 5432 failed: refused\n"
+				 "connection to server at \"a.example\" (2001:db8::1), port 5432 failed: timeout");
+	/* a prefix of an address is not the address; a quote at the end is harmless */
+	resolve_name_addrs("at \"10.0.0.10\" and \"", "a.example", "10.0.0.1", out, sizeof out);
+	assert_string_equal(out, "at \"10.0.0.10\" and \"");
+	/* no room for both: as libpq said it */
+	char small[40];
+	resolve_name_addrs("connection to server at \"10.0.0.1\", port 1", "a-long-name.example", "10.0.0.1",
+			   small, sizeof small);
+	assert_string_equal(small, "connection to server at \"10.0.0.1\", por");
+}
+
 struct waiter {
 	struct resolve_job *job;
 	struct resolve_plan out;
@@ -231,6 +251,7 @@ int main(void)
 		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_lists),
 		cmocka_unit_test(test_from_params),
+		cmocka_unit_test(test_name_addrs),
 		cmocka_unit_test(test_thread),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

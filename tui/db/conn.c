@@ -59,6 +59,7 @@ struct conn {
 	char lookup_names[256];
 	double lookup_timeout;
 	char lookup_note[512];  /* names that did not resolve while others did */
+	char *via_host, *via_addr;    /* the lists connected with after a lookup */
 
 	struct query *head, *tail, *inflight;
 	uint64_t prepared[MAX_STATEMENTS];  /* statements of this session, by hash */
@@ -274,13 +275,25 @@ static size_t build_params(struct conn *c, const char **kw, const char **val, si
 	return n;
 }
 
+static void forget_via(struct conn *c)
+{
+	free(c->via_host);
+	free(c->via_addr);
+	c->via_host = c->via_addr = NULL;
+}
+
 static void connect_failed(struct conn *c, const char *msg)
 {
-	char both[1024];
+	char both[1024], named[1024];
 	if (c->pg) {
 		c->needs_password = PQconnectionNeedsPassword(c->pg) && !c->password;
-		if (!msg)
+		if (!msg) {
 			msg = PQerrorMessage(c->pg);
+			if (c->via_host && c->via_addr) {   /* "ADDR" -> "NAME" (ADDR) */
+				resolve_name_addrs(msg, c->via_host, c->via_addr, named, sizeof named);
+				msg = named;
+			}
+		}
 	}
 	if (c->lookup_note[0] && msg) {   /* the names that did not resolve, first */
 		snprintf(both, sizeof both, "%s; %s", c->lookup_note, msg);
@@ -440,6 +453,9 @@ static void wake_cb(struct ev_loop *loop, ev_async *w, int revents)
 		return;
 	}
 	snprintf(c->lookup_note, sizeof c->lookup_note, "%s", err);
+	forget_via(c);
+	c->via_host = strdup(host);
+	c->via_addr = strdup(addr);
 	/* hostaddr: where to go; host as given: TLS name checks and .pgpass */
 	const char *kw[64], *val[64];
 	size_t k = build_params(c, kw, val, 64);
@@ -462,6 +478,7 @@ int conn_start(struct conn *c)
 		return 0;
 	ev_timer_stop(c->loop, &c->backoff_timer);
 	c->lookup_note[0] = '\0';
+	forget_via(c);
 	build_params(c, kw, val, 64);
 	struct resolve_plan plan;
 	if (resolve_plan_from_params(&plan, kw, val) > 0)
@@ -923,6 +940,7 @@ void conn_free(struct conn *c)
 		PQclear(c->result);
 	if (c->pg)
 		PQfinish(c->pg);
+	forget_via(c);
 	free(c->conninfo);
 	free_list(c->kw);
 	free_list(c->vals);

@@ -272,6 +272,51 @@ int resolve_plan_lists(const struct resolve_plan *p, char *host, size_t hn, char
 	return out;
 }
 
+/* The address in msg at q ("ADDR" with the quotes) that list addr holds
+ * as element i; its name in host. Returns the element or -1. */
+static int quoted_addr_at(const char *q, const char *host, const char *addr, char *name, size_t nn,
+			  size_t *qlen)
+{
+	int n = count_elems(addr);
+	for (int i = 0; i < n; i++) {
+		char *a = elem(addr, i), *h = elem(host, i);
+		size_t al = a ? strlen(a) : 0;
+		bool hit = a && h && al > 0 && strcmp(a, h) != 0 && strncmp(q + 1, a, al) == 0 &&
+			   q[al + 1] == '"';
+		if (hit) {
+			snprintf(name, nn, "%s", h);
+			*qlen = al + 2;
+		}
+		free(a);
+		free(h);
+		if (hit)
+			return i;
+	}
+	return -1;
+}
+
+void resolve_name_addrs(const char *msg, const char *host, const char *addr, char *out, size_t n)
+{
+	struct sbuf b = { out, n, 0, false };
+	out[0] = '\0';
+	for (const char *p = msg; *p && !b.full;) {
+		char name[256], piece[2];
+		size_t qlen = 0;
+		if (*p == '"' && quoted_addr_at(p, host, addr, name, sizeof name, &qlen) >= 0) {
+			char with[600];
+			snprintf(with, sizeof with, "\"%s\" (%.*s)", name, (int)(qlen - 2), p + 1);
+			sb_add(&b, "", with);
+			p += qlen;
+			continue;
+		}
+		piece[0] = *p++;
+		piece[1] = '\0';
+		sb_add(&b, "", piece);
+	}
+	if (b.full)                          /* too long to say both: as libpq said it */
+		snprintf(out, n, "%s", msg);
+}
+
 void resolve_plan_names(const struct resolve_plan *p, char *buf, size_t n)
 {
 	struct sbuf b = { buf, n, 0, false };
