@@ -7,27 +7,51 @@
 
 #include "tsdbtop/probe.h"
 
-static void probe_done(struct conn *c, struct pg_result *res,
-		       const struct conn_error *err, void *ud)
+/* Returns true when the probe answered and was understood. */
+static bool probe_took(struct session *s, struct conn *c, struct pg_result *res,
+		       const struct conn_error *err)
 {
-	struct session *s = ud;
 	if (err->kind != CERR_NONE) {
 		snprintf(s->error, sizeof s->error, "probe failed: %s", err->message);
-		return;
+		return false;
 	}
-	if (probe_parse(res, conn_pg(c), &s->info, s->error, sizeof s->error) == 0) {
-		s->probed = true;
-		s->error[0] = '\0';
-		if (s->on_probed)
-			s->on_probed(s, s->ud);
-	}
+	if (probe_parse(res, conn_pg(c), &s->info, s->error, sizeof s->error) != 0)
+		return false;
+	s->probed = true;
+	s->error[0] = '\0';
+	if (s->on_probed)
+		s->on_probed(s, s->ud);
+	return true;
+}
+
+/* The probe of a new session: without its answer nothing can be polled,
+ * and whoever waits for it (the console before its screen opens, --info)
+ * would wait for ever, since a connection that stays up reports nothing
+ * more. So a probe the server refused (or that made no sense) fails the
+ * connection with its reason: backoff and reconnect, or failed. Lost and
+ * timed out already did; a closed connection is being freed. */
+static void probe_connect_done(struct conn *c, struct pg_result *res,
+			       const struct conn_error *err, void *ud)
+{
+	struct session *s = ud;
+	if (!probe_took(s, c, res, err) && err->kind != CERR_CANCELLED)
+		conn_fail(c, s->error);
+}
+
+/* A probe again on a working session: its failure is only recorded. */
+static void probe_again_done(struct conn *c, struct pg_result *res,
+			     const struct conn_error *err, void *ud)
+{
+	probe_took(ud, c, res, err);
 }
 
 static void on_connected(struct conn *c, void *ud)
 {
 	struct session *s = ud;
-	if (conn_query(c, probe_sql(), 0, NULL, 15, probe_done, s) != 0)
+	if (conn_query(c, probe_sql(), 0, NULL, 15, probe_connect_done, s) != 0) {
 		snprintf(s->error, sizeof s->error, "could not send the probe");
+		conn_fail(c, s->error);
+	}
 }
 
 static void on_state(struct conn *c, enum conn_state st, const char *msg, void *ud)
@@ -72,7 +96,7 @@ int session_reprobe(struct session *s)
 {
 	if (!s->conn || !s->probed)
 		return -1;
-	return conn_query(s->conn, probe_sql(), 0, NULL, 15, probe_done, s);
+	return conn_query(s->conn, probe_sql(), 0, NULL, 15, probe_again_done, s);
 }
 
 void session_close(struct session *s)
