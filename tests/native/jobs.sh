@@ -459,8 +459,8 @@ mwp_checks() {
     ok "max_worker_processes=3: screen: job $JM's Last error says failed to start"
   else not_ok "max_worker_processes=3: screen: job $JM's Last error says failed to start" mwp; fi
   line=$(screen mwp | grep -E "^│. +$JM jt_ok ")
-  case $line in *"failed to start "*|*" failed…"*) ok "max_worker_processes=3: screen: status '$(printf '%s' "$line" | awk '{ print $8 }')'" ;;
-    *) not_ok "max_worker_processes=3: screen: job $JM's status says failed to start ('$line')" ;; esac
+  case $line in *" no worker "*|*"failed to start "*) ok "max_worker_processes=3: screen: status '$(printf '%s' "$line" | awk '{ print $8 }')'" ;;
+    *) not_ok "max_worker_processes=3: screen: job $JM's status says no worker / failed to start ('$line')" ;; esac
   T kill-session -t mwp >/dev/null 2>&1
   mwp_stop
 }

@@ -95,7 +95,8 @@ char *job_error_words(char *buf, size_t n, const struct job_row *j, const char *
 		         " (max_worker_processes, timescaledb.max_background_workers)");
 		break;
 	case JOBFAIL_CRASH:
-		snprintf(buf, n, "crashed: the worker ended without recording an end (see the server log)");
+		snprintf(buf, n, "interrupted: the last run never recorded an end (a server restart"
+		         " or a crash; see the server log)");
 		break;
 	case JOBFAIL_TIMEOUT:
 		snprintf(buf, n, "timed out: cancelled at max_runtime %s", fmt_duration(d, sizeof d, j->max_runtime_s));

@@ -158,6 +158,10 @@ static void parse_job_error(const PGresult *r, int i, struct job_row *j)
 	if (!pgres_isnull(r, i, "error_message"))
 		e->message = strdup(pgres_text(r, i, "error_message", ""));
 	e->kind = job_fail_classify(e->sqlstate, e->message, e->finish - e->start, j->max_runtime_s);
+	/* a run that never recorded an end leaves a row with neither SQLSTATE nor
+	 * message: with a crash counted, that is the interrupted run */
+	if (j->consecutive_crashes > 0 && !e->sqlstate[0] && (!e->message || !e->message[0]))
+		e->kind = JOBFAIL_CRASH;
 }
 
 static void parse_jobs(const struct pg_result *cres, struct snapshot *s)
