@@ -103,14 +103,18 @@ enum action_state {
 	AST_DONE,          /* finished (message: summary) */
 };
 
+/* Timeouts of the action connection when nothing else says (seconds). */
+#define ACTION_STATEMENT_TIMEOUT 600.0
+#define ACTION_LOCK_TIMEOUT 2.0
+
 struct action_config {
 	const struct options *opt;  /* connection settings (the monitor's) */
 	const char *password;       /* the prompted one, or NULL */
 	bool read_only;             /* refuse everything: "read-only mode" */
 	struct conn *monitor;       /* fallback when a second connection fails */
 	const struct server_info *server;  /* the probe (kept current by the caller) */
-	double statement_timeout;   /* on the action connection; 0 = 600 s */
-	double lock_timeout;        /* 0 = the options' lock_timeout, or 2 s */
+	double statement_timeout;   /* on the action connection; 0 = ACTION_STATEMENT_TIMEOUT */
+	double lock_timeout;        /* 0 = the options' lock_timeout, or ACTION_LOCK_TIMEOUT */
 	const char *log_path;       /* JSON lines file; NULL = default; "" = none */
 	bool own_connection;        /* try a second connection (default true via action_config_default) */
 	void (*on_change)(void *ud);/* anything changed: redraw */

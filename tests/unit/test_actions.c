@@ -108,6 +108,51 @@ static void what_is_allowed(void **state)
 	assert_string_equal(action_kind_name(ACT_KIND_COUNT), "?");
 }
 
+/* The kind table without a server: every request is refused before a
+ * query is sent, with its kind's title and the reason its entry gives. */
+static void requests_refused_before_the_server(void **state)
+{
+	(void)state;
+	struct server_info si;
+	memset(&si, 0, sizeof si);
+	si.valid = si.ts_installed = true;
+	si.ts_version_num = 22300;
+	si.license = LICENSE_TIMESCALE;
+	struct action_config cfg;
+	action_config_default(&cfg);
+	cfg.own_connection = false;     /* and no monitor: nothing to send on */
+	cfg.server = &si;
+	cfg.log_path = "";
+	struct action_runner *r = action_runner_new(NULL, &cfg);
+	assert_non_null(r);
+	static const struct {
+		enum action_kind k;
+		const char *name, *title, *why;
+	} cases[] = {
+		{ ACT_COMPRESS, "", "Compress", "no target selected" },
+		{ ACT_REFRESH, "", "Refresh", "no target selected" },
+		{ ACT_RETENTION, "m", "Retention: drop chunks", "not connected: the action cannot be planned now" },
+		{ ACT_DECOMPRESS_CHUNK, "c", "Decompress chunk", "not connected: the action cannot be planned now" },
+		{ ACT_MAINTENANCE, "", "Maintenance", "not connected: the action cannot be planned now" },
+		{ ACT_JOB_PAUSE, "", "Pause", "not connected: the action cannot be planned now" },
+		{ ACT_RETENTION_POLICY, "m", "Retention policy", "this action needs a plan of its own" },
+		{ ACT_CUSTOM, "m", "Custom", "this action needs a plan of its own" },
+		{ ACT_NONE, "m", "none", "this action needs a plan of its own" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct action_request req;
+		memset(&req, 0, sizeof req);
+		req.kind = cases[i].k;
+		req.job_id = 1000;
+		snprintf(req.name, sizeof req.name, "%s", cases[i].name);
+		assert_int_equal(action_prepare(r, &req), -1);
+		assert_int_equal(action_state(r), AST_REFUSED);
+		assert_string_equal(action_current(r)->title, cases[i].title);
+		assert_string_equal(action_message(r), cases[i].why);
+	}
+	action_runner_free(r);
+}
+
 static void plans_are_data(void **state)
 {
 	(void)state;
@@ -261,6 +306,7 @@ int main(void)
 		cmocka_unit_test(shown_sql_has_real_identifiers),
 		cmocka_unit_test(what_is_allowed),
 		cmocka_unit_test(plans_are_data),
+		cmocka_unit_test(requests_refused_before_the_server),
 		cmocka_unit_test(run_now_of_a_paused_job_uses_run_job),
 		cmocka_unit_test(run_now_of_a_held_job_uses_run_job),
 		cmocka_unit_test(log_lines_are_json_without_password),

@@ -58,7 +58,7 @@
 	"  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace " \
 	"  LEFT JOIN _timescaledb_catalog.hypertable h ON h.schema_name = n.nspname AND h.table_name = c.relname) "
 
-const char *const action_sql_compress_plan =
+const char action_sql_compress_plan[] =
 	TARGET_HDR
 	", pol AS (SELECT hdr.*, (SELECT j.config->>'compress_after' FROM timescaledb_information.jobs j "
 	"   WHERE j.proc_name = 'policy_compression' AND (j.config->>'hypertable_id')::int = hdr.ht_id "
@@ -74,7 +74,7 @@ const char *const action_sql_compress_plan =
 	"  pol.compress_after, ch.chunk_schema, ch.chunk_name, ch.status, ch.bytes "
 	"FROM pol LEFT JOIN ch ON true ORDER BY ch.range_start, ch.chunk_name";
 
-const char *const action_sql_chunk_plan =
+const char action_sql_chunk_plan[] =
 	"SELECT n.nspname AS chunk_schema, c.relname AS chunk_name, k.status, k.id AS chunk_id, "
 	"  h.schema_name AS ht_schema, h.table_name AS ht_name, " HT_COMPRESSION_STATE("h") " AS compression_state, "
 	"  pg_catalog.pg_has_role(c.relowner, 'USAGE') AS owner, pg_catalog.pg_get_userbyid(c.relowner) AS owner_name, "
@@ -88,7 +88,7 @@ const char *const action_sql_chunk_plan =
 	"LEFT JOIN _timescaledb_catalog.hypertable h ON h.id = k.hypertable_id "
 	"WHERE c.oid = $1::regclass";
 
-const char *const action_sql_measure =
+const char action_sql_measure[] =
 	"SELECT s.uncompressed_heap_size + s.uncompressed_toast_size + s.uncompressed_index_size AS before_bytes, "
 	"  s.compressed_heap_size + s.compressed_toast_size + s.compressed_index_size AS after_bytes "
 	"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -97,7 +97,7 @@ const char *const action_sql_measure =
 	"WHERE c.oid = $1::regclass";
 
 /* $1 cagg, $2 from, $3 to (timestamptz text or NULL), $4 interval back or NULL */
-const char *const action_sql_refresh_plan =
+const char action_sql_refresh_plan[] =
 	"WITH t AS (SELECT $1::regclass AS rel), "
 	"ca AS (SELECT n.nspname AS rel_schema, c.relname AS rel_name, ca.mat_hypertable_id AS mat_id, "
 	"  pg_catalog.pg_has_role(c.relowner, 'USAGE') AS owner, pg_catalog.pg_get_userbyid(c.relowner) AS owner_name, "
@@ -140,7 +140,7 @@ const char *const action_sql_refresh_plan =
 	"  @ts.time_bucket(st.b, st.wto) - interval '1 microsecond', st.step) AS g WHERE st.step IS NOT NULL) gs ON true "
 	"ORDER BY gs.g";
 
-const char *const action_sql_job_plan =
+const char action_sql_job_plan[] =
 	"SELECT j.job_id, j.proc_name, j.scheduled, j.hypertable_schema, j.hypertable_name, "
 	"  j.owner::text AS owner_name, pg_catalog.pg_has_role(j.owner, 'USAGE') AS owner, "
 	"  (SELECT s.job_status FROM timescaledb_information.job_stats s WHERE s.job_id = j.job_id "
@@ -149,7 +149,7 @@ const char *const action_sql_job_plan =
 	"    WHERE st.job_id = j.job_id), false) AS held "
 	"FROM timescaledb_information.jobs j WHERE j.job_id = $1::int";
 
-const char *const action_sql_retention_plan =
+const char action_sql_retention_plan[] =
 	TARGET_HDR
 	", pol AS (SELECT hdr.*, (SELECT j.config->>'drop_after' FROM timescaledb_information.jobs j "
 	"   WHERE j.proc_name = 'policy_retention' AND (j.config->>'hypertable_id')::int = hdr.ht_id "
@@ -167,13 +167,13 @@ const char *const action_sql_retention_plan =
 	"  to_timestamp(ch.range_start / 1000000.0) AS range_from, to_timestamp(ch.range_end / 1000000.0) AS range_to "
 	"FROM pol LEFT JOIN ch ON true ORDER BY ch.range_start, ch.chunk_name";
 
-const char *const action_sql_analyze_plan =
+const char action_sql_analyze_plan[] =
 	"SELECT n.nspname AS rel_schema, c.relname AS rel_name, c.relkind::text AS relkind, "
 	"  pg_catalog.pg_has_role(c.relowner, 'USAGE') AS owner, pg_catalog.pg_get_userbyid(c.relowner) AS owner_name "
 	"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
 	"WHERE c.oid = $1::regclass";
 
-const char *const action_sql_maintenance_plan =
+const char action_sql_maintenance_plan[] =
 	"WITH hts AS (SELECT h.id, h.schema_name, h.table_name, c.oid AS rel, "
 	"   pg_catalog.pg_has_role(c.relowner, 'USAGE') AS owner "
 	"   FROM _timescaledb_catalog.hypertable h "
@@ -226,7 +226,7 @@ const char *const action_sql_maintenance_plan =
 	"UNION ALL SELECT 3, 'compress', schema_name, table_name, after, NULL, n, NULL::float8 FROM bl WHERE n > 0 "
 	"ORDER BY 1, 3, 4";
 
-const char *const action_sql_chunk_list =
+const char action_sql_chunk_list[] =
 	TARGET_HDR
 	", lst AS (SELECT unnest(CASE WHEN hdr.ht_id IS NOT NULL THEN ARRAY(SELECT @ts.show_chunks(hdr.rel)) END) AS rel FROM hdr) "
 	"SELECT n2.nspname AS chunk_schema, c2.relname AS chunk_name, k.status, "
