@@ -17,15 +17,16 @@
 #include "tsdbtop/once.h"
 #include "tsdbtop/sanitize.h"
 #include "tsdbtop/session.h"
+#include "tsdbtop/ui.h"
 #include "tsdbtop/version.h"
 
-struct command {
+struct subcommand {
 	const char *name;
 	int (*run)(int argc, char **argv);
 	const char *summary;
 };
 
-static const struct command commands[] = {
+static const struct subcommand commands[] = {
 	{ "check", cmd_check, "Nagios/Icinga plugin: status line, perfdata, exit 0/1/2/3" },
 	{ "health", cmd_health, "every row that is not ok, with why" },
 	{ "metrics", cmd_metrics, "database size, connections, cache hit ratio, chunk totals" },
@@ -102,6 +103,24 @@ static int run_info(const struct options *o)
 		fprintf(stderr, "tsdbtop: %s\n", r.s.error);
 	session_close(&r.s);
 	return r.rc;
+}
+
+/* The console: the controller (first connection, before any screen), then
+ * the screen on it; the screen goes first at the end. */
+static int run_console(const struct options *o)
+{
+	struct app *a = app_new(o);
+	if (!a)
+		return 1;
+	struct ui *u = ui_new(a);
+	if (!u) {
+		app_free(a);
+		return 1;
+	}
+	int rc = app_run(a);
+	ui_free(u);
+	app_free(a);
+	return rc;
 }
 
 static void usage(FILE *out)
@@ -198,6 +217,6 @@ int main(int argc, char **argv)
 	case MODE_ONCE:
 		return run_once(&o);
 	default:
-		return app_run_console(&o);
+		return run_console(&o);
 	}
 }

@@ -60,6 +60,7 @@ enum command {
 	CMD_DIALOG_WINDOW,
 	CMD_COPY,             /* y: the selected object's name to the clipboard (OSC 52) */
 	CMD_DATABASES,        /* D: the server's databases; Enter switches */
+	CMD_DB_SWITCH,        /* databases list: switch to the chosen one */
 	CMD_COUNT
 };
 
@@ -71,6 +72,7 @@ enum key_context {
 	KCTX_LIST = 8,        /* the chunk list or the jobs list is open */
 	KCTX_DIALOG = 16,     /* an action dialog waits for confirmation */
 	KCTX_TYPED = 32,      /* a dialog field takes text (typed name, window) */
+	KCTX_DBLIST = 64,     /* the databases list (D) is open */
 };
 
 #define KEYMAP_MAX_KEYS 4

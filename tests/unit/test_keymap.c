@@ -11,7 +11,8 @@
 
 #include "tsdbtop/keymap.h"
 
-static const unsigned all_ctx[] = { KCTX_MAIN, KCTX_HELP, KCTX_PROMPT, KCTX_LIST, KCTX_DIALOG, KCTX_TYPED };
+static const unsigned all_ctx[] = { KCTX_MAIN, KCTX_HELP, KCTX_PROMPT, KCTX_LIST, KCTX_DIALOG, KCTX_TYPED,
+                                    KCTX_DBLIST };
 #define NCTX (sizeof all_ctx / sizeof all_ctx[0])
 
 static void every_command_reachable(void **state)
@@ -69,7 +70,7 @@ static void help_lists_every_key(void **state)
 	(void)state;
 	size_t n;
 	const struct key_binding *t = keymap_table(&n);
-	unsigned mask = KCTX_MAIN | KCTX_HELP | KCTX_PROMPT | KCTX_LIST | KCTX_DIALOG | KCTX_TYPED;
+	unsigned mask = KCTX_MAIN | KCTX_HELP | KCTX_PROMPT | KCTX_LIST | KCTX_DIALOG | KCTX_TYPED | KCTX_DBLIST;
 	int lines = keymap_help_line(mask, 0, NULL, 0);
 	assert_true(lines > 0);
 	for (size_t i = 0; i < n; i++) {
@@ -191,6 +192,38 @@ static void keys_map_to_commands(void **state)
 	assert_int_equal(keymap_lookup('s', KCTX_HELP), CMD_NONE);
 }
 
+/* The databases list has its own context: its keys are in the table (and
+ * so in help), not raw key codes in the screen. */
+static void databases_context(void **state)
+{
+	(void)state;
+	static const struct { int key; enum command cmd; } want[] = {
+		{ KEY_UP, CMD_UP }, { KEY_DOWN, CMD_DOWN }, { '\r', CMD_DB_SWITCH }, { '\n', CMD_DB_SWITCH },
+		{ KEY_ENTER, CMD_DB_SWITCH }, { 27, CMD_CLOSE }, { 'q', CMD_CLOSE }, { 'D', CMD_CLOSE },
+		{ 3, CMD_QUIT },
+		/* the panes' keys do not reach it */
+		{ 'c', CMD_NONE }, { '1', CMD_NONE }, { '?', CMD_NONE },
+	};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+		if (keymap_lookup(want[i].key, KCTX_DBLIST) != want[i].cmd)
+			fail_msg("key %d in the databases list: %s, not %s", want[i].key,
+			         keymap_command_name(keymap_lookup(want[i].key, KCTX_DBLIST)),
+			         keymap_command_name(want[i].cmd));
+	/* and the switch is nowhere else */
+	assert_int_equal(keymap_lookup('\r', KCTX_MAIN), CMD_OPEN);
+	/* its help lines */
+	int n = keymap_help_line(KCTX_DBLIST, 0, NULL, 0);
+	bool saw_switch = false, saw_close = false;
+	for (int l = 0; l < n; l++) {
+		char buf[256];
+		keymap_help_line(KCTX_DBLIST, l, buf, sizeof buf);
+		saw_switch |= keymap_help_cmd(KCTX_DBLIST, l) == CMD_DB_SWITCH && strstr(buf, "Enter") != NULL;
+		saw_close |= keymap_help_cmd(KCTX_DBLIST, l) == CMD_CLOSE && strstr(buf, "Esc q D") != NULL;
+	}
+	assert_true(saw_switch);
+	assert_true(saw_close);
+}
+
 static void interval_steps(void **state)
 {
 	(void)state;
@@ -225,6 +258,7 @@ int main(void)
 		cmocka_unit_test(help_lists_every_key),
 		cmocka_unit_test(unknown_keys_do_nothing),
 		cmocka_unit_test(keys_map_to_commands),
+		cmocka_unit_test(databases_context),
 		cmocka_unit_test(interval_steps),
 		cmocka_unit_test(command_names),
 	};

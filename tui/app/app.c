@@ -1,6 +1,7 @@
-/* app — the console: one state struct, the poll timer, the engine and the
- * screen wired together. Callbacks only update state and mark the screen
- * dirty; the UI draws once per loop pass. */
+/* app — the console controller: one state struct, the poll timer, the
+ * engine and the action runner. Callbacks only update state and tell the
+ * screen what changed (through the callbacks it registered); the screen
+ * draws once per loop pass and sends commands through app_command. */
 #include "tsdbtop/app.h"
 
 #include <ev.h>
@@ -16,69 +17,133 @@
 #include "tsdbtop/config.h"
 #include "tsdbtop/engine.h"
 #include "tsdbtop/sanitize.h"
+#include "tsdbtop/thresholds.h"
 #include "tsdbtop/trend.h"
-#include "tsdbtop/ui.h"
 
-struct console {
-	struct app a;
-	ev_timer poll_timer;
-	ev_timer state_timer;
-	bool first_done;        /* initial connection attempt finished */
+struct app {
+	struct ev_loop *loop;
+	struct options opt;
+	struct thresholds th;
+	struct snapshot snap;          /* the model: last data of every pane */
+	struct engine *engine;         /* db side (polling) */
+	struct action_runner *actions; /* operator actions (db side, see action.h) */
+	struct trends *trends;         /* history of key figures (calloc'd; may be NULL) */
+	struct dblist dbl;             /* the server's databases (D) */
+	/* the state the screen may read: interval, pause, polling, quit, the
+	 * connection and its outages are kept in the view itself; app_view
+	 * adds the action runner's */
+	struct app_view view;
+	struct app_view_ops ops;       /* the screen's callbacks */
+	bool have_ops;
+	long polls_done;               /* polls completed (--polls N quits at N) */
+	int exit_code;
+	char conn_msg[256];            /* view.conn_msg */
+	char db_override[128];         /* database chosen with D ("" = as started) */
+	ev_timer poll_timer, state_timer;
+	bool first_done;               /* initial connection attempt finished */
 	bool first_failed;
 	enum action_state act_state;   /* last seen, to poll once an action ends */
+	bool chunks_open;              /* the screen shows the chunk list (CMD_OPEN .. CMD_CLOSE) */
 	char password[256];
 };
 
-static struct console *of(struct app *a)
+static void changed(struct app *a, unsigned what)
 {
-	return (struct console *)a;
+	if (a->have_ops && a->ops.changed)
+		a->ops.changed(a->ops.ud, what);
 }
 
-static void mark(struct app *a)
+static void notice(struct app *a, const char *msg)
 {
-	if (a->ui)
-		ui_mark_dirty(a->ui);
+	if (a->have_ops && a->ops.notice)
+		a->ops.notice(a->ops.ud, msg);
 }
 
-/* ---- commands (UI -> app) ------------------------------------------------ */
-
-void app_refresh_now(struct app *a)
+static const char *password_of(const struct app *a)
 {
-	if (!a->engine)
+	return a->password[0] ? a->password : NULL;
+}
+
+/* ---- the view ------------------------------------------------------------- */
+
+static void view_actions(struct app *a, struct app_view *v)
+{
+	struct action_runner *r = a->actions;
+	v->actions = r != NULL;
+	if (!r) {
+		v->act_state = AST_IDLE;
+		v->plan = NULL;
+		v->act_message = v->act_where = "";
+		v->act_done = v->act_total = 0;
+		v->act_bytes_before = v->act_bytes_after = NAN;
+		v->act_log = NULL;
+		v->chunks = NULL;
 		return;
-	if (engine_poll(a->engine)) {
-		a->polling = true;
-		if (a->ui)
-			ui_notice(a->ui, "refreshing");
-	} else if (a->ui) {
-		ui_notice(a->ui, engine_polling(a->engine) ? "a poll is already running"
-							   : "not connected: refresh when the server is back");
 	}
-	mark(a);
+	v->act_state = action_state(r);
+	v->plan = action_current(r);
+	v->act_message = action_message(r);
+	v->act_where = action_where(r);
+	action_progress(r, &v->act_done, &v->act_total, &v->act_bytes_before, &v->act_bytes_after);
+	v->act_log = action_log(r);
+	v->chunks = action_chunks(r);
 }
 
-void app_set_interval(struct app *a, double seconds)
+const struct app_view *app_view(struct app *a)
 {
-	if (!(seconds >= 0.2) || seconds > 3600)
-		return;
-	struct console *c = of(a);
-	a->interval = seconds;
-	c->poll_timer.repeat = seconds;
-	ev_timer_again(a->loop, &c->poll_timer);
-	mark(a);
+	view_actions(a, &a->view);
+	return &a->view;
 }
 
-void app_toggle_pause(struct app *a)
+void app_set_view_ops(struct app *a, const struct app_view_ops *ops)
 {
-	a->paused = !a->paused;
-	mark(a);
+	a->have_ops = ops != NULL;
+	if (ops)
+		a->ops = *ops;
+	else
+		memset(&a->ops, 0, sizeof a->ops);
 }
 
-void app_quit(struct app *a, int code)
+struct ev_loop *app_loop(const struct app *a)
 {
-	a->quit = true;
+	return a->loop;
+}
+
+/* ---- commands: polling ----------------------------------------------------- */
+
+static void quit(struct app *a, int code)
+{
+	a->view.quit = true;
 	a->exit_code = code;
 	ev_break(a->loop, EVBREAK_ALL);
+}
+
+static int refresh_now(struct app *a)
+{
+	if (!a->engine)
+		return -1;
+	int rc = 0;
+	if (engine_poll(a->engine)) {
+		a->view.polling = true;
+		notice(a, "refreshing");
+	} else {
+		notice(a, engine_polling(a->engine) ? "a poll is already running"
+						    : "not connected: refresh when the server is back");
+		rc = -1;
+	}
+	changed(a, APP_CH_DATA);
+	return rc;
+}
+
+static int set_interval(struct app *a, double seconds)
+{
+	if (!(seconds >= 0.2) || seconds > 3600)
+		return -1;
+	a->view.interval = seconds;
+	a->poll_timer.repeat = seconds;
+	ev_timer_again(a->loop, &a->poll_timer);
+	changed(a, APP_CH_DATA);
+	return 0;
 }
 
 /* ---- engine callbacks ---------------------------------------------------- */
@@ -93,111 +158,124 @@ static double wall_now(void)
 static void on_update(void *ud)
 {
 	struct app *a = ud;
-	a->polling = false;
+	a->view.polling = false;
 	a->polls_done++;
 	if (a->trends)
 		trends_record(a->trends, &a->snap);
 	if (a->opt.polls > 0 && a->polls_done >= a->opt.polls)
-		app_quit(a, 0);     /* --polls N */
-	mark(a);
+		quit(a, 0);     /* --polls N */
+	changed(a, APP_CH_DATA);
 }
 
 static void on_probed(void *ud)
 {
 	struct app *a = ud;
-	struct console *c = of(a);
-	c->first_done = true;
+	a->first_done = true;
 	a->conn_msg[0] = '\0';
-	if (a->down_since > 0) {     /* back after an outage: the banner says for how long */
-		a->recovered_at = wall_now();
-		a->last_outage_s = a->recovered_at - a->down_since;
-		a->down_since = 0;
+	if (a->view.down_since > 0) {     /* back after an outage: the banner says for how long */
+		a->view.recovered_at = wall_now();
+		a->view.last_outage_s = a->view.recovered_at - a->view.down_since;
+		a->view.down_since = 0;
 	}
-	a->reconnect_attempts = 0;
-	if (!a->paused)
-		a->polling = engine_poll(a->engine);
-	mark(a);
+	a->view.reconnect_attempts = 0;
+	if (!a->view.paused)
+		a->view.polling = engine_poll(a->engine);
+	changed(a, APP_CH_DATA | APP_CH_CONN);
 }
 
 static void on_conn(enum conn_state st, const char *msg, void *ud)
 {
 	struct app *a = ud;
-	struct console *c = of(a);
 	/* READY <-> BUSY flips around every query of a poll and looks the same
 	 * on screen: redrawing then showed half-updated polls, one pane title at
 	 * a time (make bench: bytes per refresh) */
 	bool same = (st == CONN_READY || st == CONN_BUSY) &&
-		    (a->conn_state == CONN_READY || a->conn_state == CONN_BUSY) && !(msg && *msg);
-	a->conn_state = st;
+		    (a->view.conn_state == CONN_READY || a->view.conn_state == CONN_BUSY) && !(msg && *msg);
+	a->view.conn_state = st;
 	if (msg && *msg)     /* reason first: the status line cuts the rest */
 		sanitize_pg_error(a->conn_msg, sizeof a->conn_msg, msg);
-	if ((st == CONN_BACKOFF || st == CONN_FAILED) && !c->first_done) {
-		c->first_done = true;
-		c->first_failed = true;
+	if ((st == CONN_BACKOFF || st == CONN_FAILED) && !a->first_done) {
+		a->first_done = true;
+		a->first_failed = true;
 	}
 	if (st == CONN_BACKOFF || st == CONN_FAILED) {
-		a->polling = false;
-		if (a->down_since <= 0)
-			a->down_since = wall_now();
+		a->view.polling = false;
+		if (a->view.down_since <= 0)
+			a->view.down_since = wall_now();
 	}
-	if (st == CONN_CONNECTING && a->down_since > 0)
-		a->reconnect_attempts++;
+	if (st == CONN_CONNECTING && a->view.down_since > 0)
+		a->view.reconnect_attempts++;
 	if (!same)
-		mark(a);
+		changed(a, APP_CH_CONN);
+}
+
+/* Ask again for the chunks of the listed hypertable (after an action:
+ * show what changed). The names are copied first: the list is rewritten. */
+static void relist_chunks(struct app *a)
+{
+	const struct chunk_list *cl = action_chunks(a->actions);
+	char sch[NAME_LEN], nm[NAME_LEN];
+	snprintf(sch, sizeof sch, "%s", cl->ht_schema);
+	snprintf(nm, sizeof nm, "%s", cl->ht_name);
+	action_list_chunks(a->actions, sch, nm);
 }
 
 /* An action changed state: redraw; when one ends, poll at once so that
- * the panes show what it did. */
+ * the panes show what it did, and list the chunks again when the screen
+ * shows them. */
 static void on_action(void *ud)
 {
 	struct app *a = ud;
-	struct console *c = of(a);
 	if (!a->actions) {           /* still being created */
-		mark(a);
+		changed(a, APP_CH_ACTION);
 		return;
 	}
 	enum action_state st = action_state(a->actions);
-	if (st == AST_DONE && c->act_state != AST_DONE && !engine_polling(a->engine))
-		a->polling = engine_poll(a->engine);
-	c->act_state = st;
-	mark(a);
+	bool ended = st == AST_DONE && a->act_state != AST_DONE;
+	a->act_state = st;           /* before relisting: that notifies again */
+	if (ended && !engine_polling(a->engine))
+		a->view.polling = engine_poll(a->engine);
+	if (ended && a->chunks_open)
+		relist_chunks(a);
+	changed(a, APP_CH_ACTION);
 }
 
-static void actions_start(struct console *c)
+static void actions_start(struct app *a)
 {
-	struct app *a = &c->a;
 	struct action_config ac;
 	action_config_default(&ac);
 	ac.opt = &a->opt;
-	ac.password = c->password[0] ? c->password : NULL;
+	ac.password = password_of(a);
 	ac.read_only = a->opt.read_only;
 	ac.monitor = engine_conn(a->engine);
 	ac.server = &a->snap.server;
 	ac.log_path = a->opt.log_file;
 	ac.on_change = on_action;
 	ac.ud = a;
+	a->act_state = AST_IDLE;
+	a->chunks_open = false;
 	a->actions = action_runner_new(a->loop, &ac);
 }
 
 static const struct engine_callbacks engine_cbs;
 
+/* ---- commands: databases --------------------------------------------------- */
+
 static void on_dblist(void *ud)
 {
-	mark(ud);
+	changed(ud, APP_CH_DBLIST);
 }
 
-int app_list_databases(struct app *a)
+static int list_databases(struct app *a)
 {
 	if (!a->engine)
 		return -1;
-	struct console *c = of(a);
-	return dblist_fetch(a->loop, engine_conn(a->engine), &a->opt, c->password[0] ? c->password : NULL, &a->dbl,
-			    on_dblist, a);
+	return dblist_fetch(a->loop, engine_conn(a->engine), &a->opt, password_of(a), &a->dbl, on_dblist, a);
 }
 
-int app_switch_database(struct app *a, const char *dbname)
+/* Close the engine and the action runner and connect again to dbname. */
+static int switch_database(struct app *a, const char *dbname)
 {
-	struct console *c = of(a);
 	if (!dbname || !*dbname || strlen(dbname) >= sizeof a->db_override)
 		return -1;
 	dblist_cancel(&a->dbl);
@@ -212,18 +290,121 @@ int app_switch_database(struct app *a, const char *dbname)
 		trends_init(a->trends);
 	snprintf(a->db_override, sizeof a->db_override, "%s", dbname);
 	a->opt.dbname = a->db_override;
-	a->polling = false;
-	a->down_since = 0;
-	a->recovered_at = 0;
+	a->view.polling = false;
+	a->view.down_since = 0;
+	a->view.recovered_at = 0;
 	a->conn_msg[0] = '\0';
-	a->conn_state = CONN_CONNECTING;
-	a->engine = engine_new(a->loop, &a->opt, &a->snap, &a->th, &engine_cbs, a, true,
-			       c->password[0] ? c->password : NULL);
+	a->view.conn_state = CONN_CONNECTING;
+	a->engine = engine_new(a->loop, &a->opt, &a->snap, &a->th, &engine_cbs, a, true, password_of(a));
 	if (!a->engine)
 		return -1;
-	actions_start(c);
-	mark(a);
+	actions_start(a);
+	changed(a, APP_CH_DATA | APP_CH_CONN | APP_CH_ACTION);
 	return 0;
+}
+
+/* ---- commands: actions ------------------------------------------------------- */
+
+static bool act_running(const struct app *a)
+{
+	enum action_state st = a->actions ? action_state(a->actions) : AST_IDLE;
+	return st == AST_RUNNING || st == AST_STOPPING;
+}
+
+static enum action_kind command_kind(enum command c)
+{
+	switch (c) {
+	case CMD_ACT_COMPRESS: return ACT_COMPRESS;
+	case CMD_ACT_DECOMPRESS: return ACT_DECOMPRESS_CHUNK;
+	case CMD_ACT_REFRESH: return ACT_REFRESH;
+	case CMD_ACT_RETENTION: return ACT_RETENTION;
+	case CMD_ACT_MAINTENANCE: return ACT_MAINTENANCE;
+	case CMD_JOB_RUN: return ACT_JOB_RUN;
+	case CMD_JOB_PAUSE: return ACT_JOB_PAUSE;
+	case CMD_JOB_RESUME: return ACT_JOB_RESUME;
+	default: return ACT_NONE;
+	}
+}
+
+const char *app_command_unavailable(struct app *a, enum command c, char *why, size_t n)
+{
+	enum action_kind k = command_kind(c);
+	if (k == ACT_NONE)
+		return NULL;
+	return action_unavailable(k, &a->snap.server, a->opt.read_only, why, n);
+}
+
+static void skip_step(struct action_runner *r, int i)
+{
+	const struct action_plan *p = action_current(r);
+	if (i >= 0 && i < p->nsteps)
+		action_skip(r, i, p->steps[i].state != STEP_SKIPPED);
+}
+
+/* The commands of the action dialog and the runner; -2: not one of them. */
+static int action_command(struct app *a, enum command c, const struct app_arg *arg)
+{
+	struct action_runner *r = a->actions;
+	switch (c) {
+	case CMD_DIALOG_YES:
+		return r ? action_confirm(r, arg ? arg->text : NULL) : -1;
+	case CMD_DIALOG_NO:
+		if (r)
+			action_dismiss(r);
+		return r ? 0 : -1;
+	case CMD_DIALOG_SKIP:
+		if (r && arg)
+			skip_step(r, arg->index);
+		return r && arg ? 0 : -1;
+	case CMD_DIALOG_WINDOW:
+		if (!r || !arg)
+			return -1;
+		action_dismiss(r);
+		return action_prepare(r, &arg->rq);
+	case CMD_ACT_STOP:
+		if (!act_running(a))
+			return -1;
+		action_stop(r);
+		return 0;
+	case CMD_OPEN:
+		if (!r || !arg)
+			return -1;
+		a->chunks_open = true;
+		return action_list_chunks(r, arg->rq.schema, arg->rq.name);
+	case CMD_CLOSE:
+		a->chunks_open = false;
+		return 0;
+	default:
+		if (command_kind(c) == ACT_NONE)
+			return -2;
+		return r && arg ? action_prepare(r, &arg->rq) : -1;
+	}
+}
+
+int app_command(struct app *a, enum command c, const struct app_arg *arg)
+{
+	switch (c) {
+	case CMD_QUIT:
+		quit(a, 0);
+		return 0;
+	case CMD_REFRESH:
+		return refresh_now(a);
+	case CMD_PAUSE:
+		a->view.paused = !a->view.paused;
+		changed(a, APP_CH_DATA);
+		return 0;
+	case CMD_INTERVAL_UP:
+	case CMD_INTERVAL_DOWN:
+		return set_interval(a, keymap_interval_step(a->view.interval, c == CMD_INTERVAL_UP ? 1 : -1));
+	case CMD_DATABASES:
+		return list_databases(a);
+	case CMD_DB_SWITCH:
+		return switch_database(a, arg ? arg->text : NULL);
+	default: {
+		int rc = action_command(a, c, arg);
+		return rc == -2 ? -1 : rc;
+	}
+	}
 }
 
 /* ---- timers ---------------------------------------------------------------- */
@@ -233,8 +414,8 @@ static void poll_tick(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)loop;
 	(void)revents;
 	struct app *a = w->data;
-	if (a->engine && !a->paused && !engine_polling(a->engine))
-		a->polling = engine_poll(a->engine);
+	if (a->engine && !a->view.paused && !engine_polling(a->engine))
+		a->view.polling = engine_poll(a->engine);
 }
 
 static void state_tick(struct ev_loop *loop, ev_timer *w, int revents)
@@ -246,11 +427,11 @@ static void state_tick(struct ev_loop *loop, ev_timer *w, int revents)
 	double stalled = cn ? conn_busy_for(cn) : 0;
 	double backoff = cn ? conn_backoff_left(cn) : 0;
 	if (cn)
-		a->conn_state = conn_state(cn);
-	if (fabs(stalled - a->stalled_for) >= 0.5 || fabs(backoff - a->backoff_left) >= 0.5) {
-		a->stalled_for = stalled;
-		a->backoff_left = backoff;
-		mark(a);
+		a->view.conn_state = conn_state(cn);
+	if (fabs(stalled - a->view.stalled_for) >= 0.5 || fabs(backoff - a->view.backoff_left) >= 0.5) {
+		a->view.stalled_for = stalled;
+		a->view.backoff_left = backoff;
+		changed(a, APP_CH_CONN);
 	}
 }
 
@@ -292,31 +473,29 @@ static const struct engine_callbacks engine_cbs = {
 /* First connection before the screen opens: a clear error (and a password
  * prompt when the server asks for one) instead of a console that only
  * says "reconnecting". */
-static int first_connect(struct console *c)
+static int first_connect(struct app *a)
 {
-	struct app *a = &c->a;
 	for (int attempt = 0; attempt < 2; attempt++) {
-		c->first_done = c->first_failed = false;
-		a->engine = engine_new(a->loop, &a->opt, &a->snap, &a->th, &engine_cbs, a, true,
-				       c->password[0] ? c->password : NULL);
+		a->first_done = a->first_failed = false;
+		a->engine = engine_new(a->loop, &a->opt, &a->snap, &a->th, &engine_cbs, a, true, password_of(a));
 		if (!a->engine) {
 			fprintf(stderr, "tsdbtop: out of memory\n");
 			return 1;
 		}
-		while (!c->first_done)
+		while (!a->first_done)
 			ev_run(a->loop, EVRUN_ONCE);
-		if (!c->first_failed)
+		if (!a->first_failed)
 			return 0;
 		if (a->opt.kiosk && !conn_needs_password(engine_conn(a->engine)))
 			return 0;            /* kiosk: the screen comes up and keeps trying */
-		bool ask = conn_needs_password(engine_conn(a->engine)) && !c->password[0] && attempt == 0;
+		bool ask = conn_needs_password(engine_conn(a->engine)) && !a->password[0] && attempt == 0;
 		if (!ask) {
 			fprintf(stderr, "tsdbtop: cannot connect: %s\n", a->conn_msg);
 			return 1;
 		}
 		engine_free(a->engine);
 		a->engine = NULL;
-		if (prompt_password(c->password, sizeof c->password) != 0) {
+		if (prompt_password(a->password, sizeof a->password) != 0) {
 			fprintf(stderr, "tsdbtop: a password is needed and there is no terminal to ask on\n");
 			return 1;
 		}
@@ -324,13 +503,13 @@ static int first_connect(struct console *c)
 	return 1;
 }
 
-static void console_free(struct console *c)
+void app_free(struct app *a)
 {
-	struct app *a = &c->a;
-	ev_timer_stop(a->loop, &c->poll_timer);
-	ev_timer_stop(a->loop, &c->state_timer);
-	ui_free(a->ui);
-	a->ui = NULL;
+	if (!a)
+		return;
+	ev_timer_stop(a->loop, &a->poll_timer);
+	ev_timer_stop(a->loop, &a->state_timer);
+	a->have_ops = false;
 	dblist_cancel(&a->dbl);      /* the databases' checks, if any are still running */
 	engine_free(a->engine);      /* before the runner: its queries on the monitor end first */
 	a->engine = NULL;
@@ -339,45 +518,47 @@ static void console_free(struct console *c)
 	snapshot_free(&a->snap);
 	free(a->trends);
 	a->trends = NULL;
-	memset(c->password, 0, sizeof c->password);
-	free(c);
+	memset(a->password, 0, sizeof a->password);
+	free(a);
 }
 
-int app_run_console(const struct options *o)
+struct app *app_new(const struct options *o)
 {
-	struct console *c = calloc(1, sizeof *c);
-	if (!c)
-		return 1;
-	struct app *a = &c->a;
+	struct app *a = calloc(1, sizeof *a);
+	if (!a)
+		return NULL;
 	a->loop = EV_DEFAULT;
 	a->opt = *o;
-	a->interval = o->interval;
+	a->view.opt = &a->opt;
+	a->view.snap = &a->snap;
+	a->view.conn_msg = a->conn_msg;
+	a->view.dbl = &a->dbl;
+	a->view.interval = o->interval;
 	thresholds_default(&a->th);
 	if (o->config)
 		a->th = o->config->th;   /* the configuration file's thresholds */
 	a->trends = calloc(1, sizeof *a->trends);   /* ~0.5 MB: not on the stack */
 	if (a->trends)
 		trends_init(a->trends);
-	if (first_connect(c) != 0) {
-		console_free(c);
-		return 1;
+	a->view.trends = a->trends;
+	ev_timer_init(&a->poll_timer, poll_tick, a->view.interval, a->view.interval);
+	a->poll_timer.data = a;
+	ev_timer_init(&a->state_timer, state_tick, 0.25, 0.25);
+	a->state_timer.data = a;
+	if (first_connect(a) != 0) {
+		app_free(a);
+		return NULL;
 	}
-	actions_start(c);
-	a->ui = ui_new(a);
-	if (!a->ui) {
-		console_free(c);
-		return 1;
-	}
-	ev_timer_init(&c->poll_timer, poll_tick, a->interval, a->interval);
-	c->poll_timer.data = a;
-	ev_timer_start(a->loop, &c->poll_timer);
-	ev_timer_init(&c->state_timer, state_tick, 0.25, 0.25);
-	c->state_timer.data = a;
-	ev_timer_start(a->loop, &c->state_timer);
-	mark(a);
-	while (!a->quit)
+	actions_start(a);
+	return a;
+}
+
+int app_run(struct app *a)
+{
+	ev_timer_start(a->loop, &a->poll_timer);
+	ev_timer_start(a->loop, &a->state_timer);
+	changed(a, APP_CH_DATA | APP_CH_CONN);
+	while (!a->view.quit)
 		ev_run(a->loop, 0);
-	int rc = a->exit_code;
-	console_free(c);
-	return rc;
+	return a->exit_code;
 }

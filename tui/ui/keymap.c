@@ -14,12 +14,13 @@
 #define L (KCTX_LIST)
 #define D (KCTX_DIALOG)
 #define T (KCTX_TYPED)
+#define B (KCTX_DBLIST)
 
 static const struct key_binding table[] = {
 	{ { '?', KEY_F(1) }, "? F1", CMD_HELP, "show / hide this help", M | H },
 	{ { ESC }, "Esc", CMD_CLOSE, "close help, zoom or list; stop a running action", M | H | L },
 	{ { 'q', 'Q' }, "q", CMD_QUIT, "quit (exit code 0)", M | H },
-	{ { CTRL('c') }, "Ctrl-C", CMD_QUIT, "quit", M | H | P | L | D | T },
+	{ { CTRL('c') }, "Ctrl-C", CMD_QUIT, "quit", M | H | P | L | D | T | B },
 	{ { '\t', KEY_RIGHT }, "Tab Right", CMD_FOCUS_NEXT, "focus the next pane", M },
 	{ { KEY_BTAB, KEY_LEFT }, "Shift-Tab Left", CMD_FOCUS_PREV, "focus the previous pane", M },
 	{ { '1' }, "1", CMD_FOCUS_1, "focus pane 1: Chunks", M },
@@ -29,8 +30,8 @@ static const struct key_binding table[] = {
 	{ { '5' }, "5", CMD_FOCUS_5, "focus pane 5: Cache", M },
 	{ { '\n', '\r', KEY_ENTER }, "Enter", CMD_OPEN, "Chunks pane: the hypertable's chunks; other panes: zoom", M },
 	{ { 'z', 'Z' }, "z", CMD_ZOOM, "zoom / unzoom the focused pane", M },
-	{ { KEY_UP }, "Up", CMD_UP, "select the row above", M | H | L | D },
-	{ { KEY_DOWN }, "Down", CMD_DOWN, "select the row below", M | H | L | D },
+	{ { KEY_UP }, "Up", CMD_UP, "select the row above", M | H | L | D | B },
+	{ { KEY_DOWN }, "Down", CMD_DOWN, "select the row below", M | H | L | D | B },
 	{ { KEY_PPAGE }, "PgUp", CMD_PAGE_UP, "one page up", M | H | L | D },
 	{ { KEY_NPAGE }, "PgDn", CMD_PAGE_DOWN, "one page down", M | H | L | D },
 	{ { KEY_HOME, 'g' }, "Home g", CMD_HOME, "first row", M | H | L },
@@ -66,6 +67,9 @@ static const struct key_binding table[] = {
 	{ { '\n', '\r', KEY_ENTER }, "Enter", CMD_PROMPT_ACCEPT, "apply the filter; confirm the typed name or window", P | T },
 	{ { ESC }, "Esc", CMD_PROMPT_CANCEL, "clear the filter and close the prompt; cancel typing", P | T },
 	{ { KEY_BACKSPACE, 127, CTRL('h') }, "Backspace", CMD_PROMPT_BACKSPACE, "delete the last character", P | T },
+	/* the databases list (D); last, so that help keeps its older lines in place */
+	{ { '\n', '\r', KEY_ENTER }, "Enter", CMD_DB_SWITCH, "databases: switch to the chosen one (new connections)", B },
+	{ { ESC, 'q', 'D' }, "Esc q D", CMD_CLOSE, "databases: close the list", B },
 };
 
 static const char *const cmd_names[CMD_COUNT] = {
@@ -87,6 +91,7 @@ static const char *const cmd_names[CMD_COUNT] = {
 	[CMD_JOB_DETAIL] = "job-detail", [CMD_ACT_JOBS_ALL] = "jobs-all",
 	[CMD_DIALOG_YES] = "dialog-yes", [CMD_DIALOG_NO] = "dialog-no", [CMD_DIALOG_SKIP] = "dialog-skip",
 	[CMD_DIALOG_WINDOW] = "dialog-window", [CMD_COPY] = "copy", [CMD_DATABASES] = "databases",
+	[CMD_DB_SWITCH] = "db-switch",
 };
 
 bool keymap_command_is_action(enum command c)

@@ -70,28 +70,19 @@ static void clock_text(char *buf, size_t n, double t, bool seconds)
 	strftime(buf, n, seconds ? "%H:%M:%S" : "%H:%M", &tm);
 }
 
-void kiosk_banner(WINDOW *w, int width, const attr_t *ra, bool utf8, const struct app *a, double now)
+/* The state: a block three rows high in its colour, the words in the
+ * middle. Returns its width. */
+static int banner_state(WINDOW *w, int width, const attr_t *ra, bool utf8, const struct snapshot *s,
+			bool have_data)
 {
-	const struct snapshot *s = &a->snap;
-	const struct server_info *si = &s->server;
-	char state[64], line[512], d1[32], d2[32], t1[16];
+	char state[64];
 	enum theme_role role;
-	if (!w || width < 20)
-		return;
-	werase(w);
-	attr_t bg = ra[ROLE_HEADER];
-	for (int y = 0; y < 3; y++) {
-		wattrset(w, bg);
-		mvwhline(w, y, 0, ' ' | bg, width);
-	}
-	bool have_data = s->polled_at > 0 && !isnan(s->polled_at);
 	if (have_data) {
 		kiosk_state(s, state, sizeof state, &role, utf8);
 	} else {
 		snprintf(state, sizeof state, "NO DATA YET");
 		role = ROLE_DIM;
 	}
-	/* the state: a block three rows high in its colour, the words in the middle */
 	attr_t sat = (role == ROLE_CRITICAL ? ra[ROLE_BANNER] : ra[role] | A_REVERSE) | A_BOLD;
 	int sw = text_width(state) + 8;
 	if (sw > width / 2)
@@ -102,62 +93,101 @@ void kiosk_banner(WINDOW *w, int width, const attr_t *ra, bool utf8, const struc
 	}
 	int tw = text_width(state);
 	bput(w, 1, tw < sw ? (sw - tw) / 2 : 0, sw, sat, state, utf8);
+	return sw;
+}
 
-	/* row 0: server and database, and the clock on the right */
-	int x = sw + 2, rw = width - x - 1;
+/* Row 0: server and database, and the clock on the right. */
+static void banner_server(WINDOW *w, int width, int x, attr_t bg, bool utf8, const struct app_view *a, double now)
+{
+	const struct server_info *si = &a->snap->server;
+	char line[512], t1[16];
+	int rw = width - x - 1;
 	clock_text(t1, sizeof t1, now, true);
 	int cw = (int)strlen(t1);
-	const char *host = si->valid ? si->host : (a->opt.host ? a->opt.host : "");
-	const char *port = si->valid ? si->port : (a->opt.port ? a->opt.port : "");
+	const char *host = si->valid ? si->host : (a->opt->host ? a->opt->host : "");
+	const char *port = si->valid ? si->port : (a->opt->port ? a->opt->port : "");
 	if (si->valid)
 		snprintf(line, sizeof line, "%s:%s  db %s", host, port, si->database);
 	else
 		snprintf(line, sizeof line, "%s%s%s", *host ? host : "(server)", *port ? ":" : "", port);
 	bput(w, 0, x, rw - cw - 2, bg | A_BOLD, line, utf8);
 	bput(w, 0, width - cw - 1, cw, bg | A_BOLD, t1, utf8);
+}
 
-	/* row 1: the data's age, or the outage and what is being tried */
-	bool down = a->down_since > 0 && (a->conn_state == CONN_BACKOFF || a->conn_state == CONN_FAILED ||
-	                                  a->conn_state == CONN_CONNECTING);
-	if (down) {
-		clock_text(t1, sizeof t1, a->down_since, false);
-		snprintf(line, sizeof line, "SERVER UNREACHABLE since %s (%s)", t1,
-		         pane_dur(d1, sizeof d1, floor(now - a->down_since)));
-		int u = bput(w, 1, x, rw, ra[ROLE_CRITICAL] | A_BOLD, line, utf8);
-		if (have_data)
-			snprintf(line, sizeof line, "  %s showing data %s old", utf8 ? "\u00b7" : "-",
-			         pane_dur(d2, sizeof d2, floor(now - s->polled_at)));
-		else
-			snprintf(line, sizeof line, "  %s no data yet", utf8 ? "\u00b7" : "-");
-		bput(w, 1, x + u, rw - u, bg, line, utf8);
-		if (a->conn_state == CONN_BACKOFF)
-			snprintf(line, sizeof line, "reconnecting in %s (attempt %d)%s%.200s",
-			         fmt_duration(d1, sizeof d1, ceil(a->backoff_left)), a->reconnect_attempts + 1,
-			         a->conn_msg[0] ? ": " : "", a->conn_msg);
-		else if (a->conn_state == CONN_CONNECTING)
-			snprintf(line, sizeof line, "reconnecting now (attempt %d)", a->reconnect_attempts);
-		else
-			snprintf(line, sizeof line, "disconnected%s%.200s", a->conn_msg[0] ? ": " : "", a->conn_msg);
-		bput(w, 2, x, rw, ra[ROLE_WARNING], line, utf8);
+/* Rows 1-2 during an outage: since when, the last data's age, what is tried. */
+static void banner_down(WINDOW *w, int x, int rw, const attr_t *ra, bool utf8, const struct app_view *a,
+			bool have_data, double now)
+{
+	char line[512], d1[32], d2[32], t1[16];
+	attr_t bg = ra[ROLE_HEADER];
+	clock_text(t1, sizeof t1, a->down_since, false);
+	snprintf(line, sizeof line, "SERVER UNREACHABLE since %s (%s)", t1,
+		 pane_dur(d1, sizeof d1, floor(now - a->down_since)));
+	int u = bput(w, 1, x, rw, ra[ROLE_CRITICAL] | A_BOLD, line, utf8);
+	if (have_data)
+		snprintf(line, sizeof line, "  %s showing data %s old", utf8 ? "\u00b7" : "-",
+			 pane_dur(d2, sizeof d2, floor(now - a->snap->polled_at)));
+	else
+		snprintf(line, sizeof line, "  %s no data yet", utf8 ? "\u00b7" : "-");
+	bput(w, 1, x + u, rw - u, bg, line, utf8);
+	if (a->conn_state == CONN_BACKOFF)
+		snprintf(line, sizeof line, "reconnecting in %s (attempt %d)%s%.200s",
+			 fmt_duration(d1, sizeof d1, ceil(a->backoff_left)), a->reconnect_attempts + 1,
+			 a->conn_msg[0] ? ": " : "", a->conn_msg);
+	else if (a->conn_state == CONN_CONNECTING)
+		snprintf(line, sizeof line, "reconnecting now (attempt %d)", a->reconnect_attempts);
+	else
+		snprintf(line, sizeof line, "disconnected%s%.200s", a->conn_msg[0] ? ": " : "", a->conn_msg);
+	bput(w, 2, x, rw, ra[ROLE_WARNING], line, utf8);
+}
+
+/* Rows 1-2 while connected: the data's age and counts, a recent recovery. */
+static void banner_up(WINDOW *w, int x, int rw, const attr_t *ra, bool utf8, const struct app_view *a,
+		      bool have_data, double now)
+{
+	const struct snapshot *s = a->snap;
+	char line[512], d1[32], t1[16];
+	attr_t bg = ra[ROLE_HEADER];
+	if (have_data) {
+		clock_text(t1, sizeof t1, s->polled_at, true);
+		snprintf(line, sizeof line, "data from %s (%s old)  %s  %d ok  %d warning  %d critical", t1,
+			 pane_dur(d1, sizeof d1, floor(now - s->polled_at)), utf8 ? "\u00b7" : "-",
+			 s->worst[HEALTH_OK], s->worst[HEALTH_WARNING], s->worst[HEALTH_CRITICAL]);
 	} else {
-		if (have_data) {
-			clock_text(t1, sizeof t1, s->polled_at, true);
-			snprintf(line, sizeof line, "data from %s (%s old)  %s  %d ok  %d warning  %d critical", t1,
-			         pane_dur(d1, sizeof d1, floor(now - s->polled_at)), utf8 ? "\u00b7" : "-",
-			         s->worst[HEALTH_OK], s->worst[HEALTH_WARNING], s->worst[HEALTH_CRITICAL]);
-		} else {
-			snprintf(line, sizeof line, "%s", a->conn_msg[0] ? a->conn_msg : "waiting for the first poll");
-		}
-		bput(w, 1, x, rw, bg, line, utf8);
-		if (a->recovered_at > 0 && now - a->recovered_at < 600) {
-			clock_text(t1, sizeof t1, a->recovered_at, true);
-			snprintf(line, sizeof line, "RECOVERED at %s after an outage of %s", t1,
-			         pane_dur(d1, sizeof d1, ceil(a->last_outage_s)));
-			bput(w, 2, x, rw, ra[ROLE_OK] | A_BOLD, line, utf8);
-		} else {
-			bput(w, 2, x, rw, ra[ROLE_DIM], "kiosk  read-only", utf8);
-		}
+		snprintf(line, sizeof line, "%s", a->conn_msg[0] ? a->conn_msg : "waiting for the first poll");
 	}
+	bput(w, 1, x, rw, bg, line, utf8);
+	if (a->recovered_at > 0 && now - a->recovered_at < 600) {
+		clock_text(t1, sizeof t1, a->recovered_at, true);
+		snprintf(line, sizeof line, "RECOVERED at %s after an outage of %s", t1,
+			 pane_dur(d1, sizeof d1, ceil(a->last_outage_s)));
+		bput(w, 2, x, rw, ra[ROLE_OK] | A_BOLD, line, utf8);
+	} else {
+		bput(w, 2, x, rw, ra[ROLE_DIM], "kiosk  read-only", utf8);
+	}
+}
+
+void kiosk_banner(WINDOW *w, int width, const attr_t *ra, bool utf8, const struct app_view *a, double now)
+{
+	const struct snapshot *s = a->snap;
+	if (!w || width < 20)
+		return;
+	werase(w);
+	attr_t bg = ra[ROLE_HEADER];
+	for (int y = 0; y < 3; y++) {
+		wattrset(w, bg);
+		mvwhline(w, y, 0, ' ' | bg, width);
+	}
+	bool have_data = s->polled_at > 0 && !isnan(s->polled_at);
+	int x = banner_state(w, width, ra, utf8, s, have_data) + 2, rw = width - x - 1;
+	banner_server(w, width, x, bg, utf8, a, now);
+	/* rows 1-2: the data's age, or the outage and what is being tried */
+	bool down = a->down_since > 0 && (a->conn_state == CONN_BACKOFF || a->conn_state == CONN_FAILED ||
+					  a->conn_state == CONN_CONNECTING);
+	if (down)
+		banner_down(w, x, rw, ra, utf8, a, have_data, now);
+	else
+		banner_up(w, x, rw, ra, utf8, a, have_data, now);
 	wattrset(w, A_NORMAL);
 }
 

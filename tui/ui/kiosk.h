@@ -1,6 +1,6 @@
 /* kiosk — internal to tui/ui: the control-room banner, the quit sequence,
  * the pane cycle, sparklines of the trends, and OSC 52 copies. Curses
- * drawing takes the window and the role attributes from ui.c. */
+ * drawing takes the window and the role attributes from the screen. */
 #ifndef TSDBTOP_UI_KIOSK_H
 #define TSDBTOP_UI_KIOSK_H
 
@@ -12,7 +12,7 @@
 #include "tsdbtop/snapshot.h"
 #include "tsdbtop/theme.h"
 
-struct app;
+struct app_view;
 struct trends;
 
 /* What the footer says in kiosk mode. */
@@ -30,7 +30,7 @@ bool kiosk_key(struct kiosk_keys *k, int ch);
 void kiosk_state(const struct snapshot *s, char *buf, size_t n, enum theme_role *role, bool utf8);
 
 /* The 3-row banner into w (width columns). */
-void kiosk_banner(WINDOW *w, int width, const attr_t *role_attr, bool utf8, const struct app *a,
+void kiosk_banner(WINDOW *w, int width, const attr_t *role_attr, bool utf8, const struct app_view *a,
 		  double now);
 
 /* Worst health of a pane's rows (HEALTH_UNKNOWN when it has none). */
