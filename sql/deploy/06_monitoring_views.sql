@@ -21,7 +21,7 @@
 -- v_index_usage_stats, v_missing_indexes_analysis,
 -- v_realtime_production_dashboard) have no console counterpart.
 --
--- Cost rules (see /work/shared/TIMESCALE.md): everything here reads the
+-- Cost rules (see TIMESCALE.md in the shared notes beside this repository): everything here reads the
 -- TimescaleDB catalog (_timescaledb_catalog.*), timescaledb_information.jobs /
 -- job_stats and pg_class.relpages. No view calls chunks_detailed_size,
 -- hypertable_detailed_size or hypertable_size (they open and stat every
