@@ -428,12 +428,17 @@ static int build_maintenance(struct action_runner *r, const PGresult *res)
 	struct action_plan *p = &r->plan;
 	snprintf(p->target, sizeof p->target, "database %s", r->cfg.server ? r->cfg.server->database : "");
 	struct maint_counts c = { 0 };
+	char left_out[200] = "";
 	for (int i = 0; i < PQntuples(res); i++) {
 		const char *kind = pgres_text(res, i, "kind", "");
 		const char *schema = pgres_text(res, i, "schema", ""), *name = pgres_text(res, i, "name", "");
 		char q[QNAME];
 		action_qualify(q, sizeof q, schema, name);
-		if (strcmp(kind, "analyze") == 0) {
+		if (strcmp(kind, "not_owned") == 0) {
+			long long n = pgres_ll(res, i, "n", 0);
+			snprintf(left_out, sizeof left_out, "; left out, owned by other roles: %lld hypertable%s (%.120s)",
+				 n, plural(n), pgres_text(res, i, "p2", ""));
+		} else if (strcmp(kind, "analyze") == 0) {
 			add_analyze(r, schema, name);
 			c.analyze++;
 		} else if (strcmp(kind, "refresh") == 0) {
@@ -444,10 +449,17 @@ static int build_maintenance(struct action_runner *r, const PGresult *res)
 			break;
 		}
 	}
+	if (p->nsteps == 0 && left_out[0]) {
+		char why[400];
+		snprintf(why, sizeof why, "nothing to do on what role %s owns (no stale statistics, lagging aggregate"
+			 " or compression backlog there)%s", r->cfg.server ? r->cfg.server->user : "?", left_out);
+		return ar_refuse(r, why);
+	}
 	if (p->nsteps == 0)
 		return ar_refuse(r, "nothing to do: no stale statistics, no lagging aggregate, no compression backlog");
-	snprintf(p->effect, sizeof p->effect, "ANALYZE %d hypertable%s, refresh %d aggregate%s, compress %d backlog%s (%d chunks)",
-		 c.analyze, plural(c.analyze), c.refresh, plural(c.refresh), c.compress, plural(c.compress), c.chunks);
+	snprintf(p->effect, sizeof p->effect, "ANALYZE %d hypertable%s, refresh %d aggregate%s, compress %d backlog%s (%d chunks)%s",
+		 c.analyze, plural(c.analyze), c.refresh, plural(c.refresh), c.compress, plural(c.compress), c.chunks,
+		 left_out);
 	snprintf(p->note, sizeof p->note, "Up/Down choose a step, Space skips it; steps run one at a time, k stops");
 	return 0;
 }

@@ -224,6 +224,10 @@ const char action_sql_maintenance_plan[] =
 	"  CASE WHEN so IS NULL THEN NULL ELSE (now() - so::interval)::text END, (now() - eo::interval)::text, "
 	"  NULL::bigint, NULL::float8 FROM lag "
 	"UNION ALL SELECT 3, 'compress', schema_name, table_name, after, NULL, n, NULL::float8 FROM bl WHERE n > 0 "
+	/* what the plan leaves out: hypertables of other roles (no step may touch them) */
+	"UNION ALL SELECT 4, 'not_owned', NULL, NULL, "
+	"  string_agg(format('%I.%I', schema_name, table_name), ', ' ORDER BY schema_name, table_name), "
+	"  NULL, count(*), NULL::float8 FROM hts WHERE NOT owner HAVING count(*) > 0 "
 	"ORDER BY 1, 3, 4";
 
 const char action_sql_chunk_list[] =
