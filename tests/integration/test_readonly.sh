@@ -149,4 +149,19 @@ else nok "refresh --all: every aggregate refreshed" "$(head -c 1500 "$T/out"; ca
 run "$BIN" refresh --all --from yesterday "$DB"
 if [ "$RC" -eq 2 ] && grep -q 'no --from / --to' "$T/err"; then ok "refresh --all --from: exit 2, one line"
 else nok "refresh --all --from: exit 2, one line"; fi
+
+# --config FILE is the configuration of the read commands too: thresholds from it
+printf '[thresholds]\nbacklog_warn = 1\nbacklog_crit = 1\n' >"$T/other/th.conf"
+run "$BIN" check --only backlog "$DB"
+r_default=$RC
+run "$BIN" check --only backlog --config "$T/other/th.conf" "$DB"
+if [ "$r_default" -eq 1 ] && [ "$RC" -eq 2 ] && grep -q '^TSDBTOP CRITICAL - backlog' "$T/out"; then
+  ok "check --config FILE: its thresholds apply (backlog WARNING by default, CRITICAL with backlog_crit = 1)"
+else nok "check --config FILE: its thresholds apply (default exit $r_default, with the file $RC)" "$(cat "$T/out" "$T/err")"; fi
+run "$BIN" check --config "$T/no-such.conf" "$DB"
+if [ "$RC" -eq 3 ] && grep -q 'no-such.conf' "$T/err"; then ok "check --config with a missing file: UNKNOWN (3), names the file"
+else nok "check --config with a missing file: UNKNOWN (3), names the file (exit $RC)" "$(cat "$T/err")"; fi
+run "$BIN" health --config "$T/no-such.conf" "$DB"
+if [ "$RC" -eq 2 ] && grep -q 'no-such.conf' "$T/err"; then ok "health --config with a missing file: exit 2, names the file"
+else nok "health --config with a missing file: exit 2, names the file (exit $RC)" "$(cat "$T/err")"; fi
 [ "$FAILS" -eq 0 ]

@@ -90,19 +90,33 @@ static void compat_note(const char *cmd, const struct snapshot *s)
 	fprintf(stderr, "tsdbtop %s: %s\n", cmd, cl);
 }
 
-/* The thresholds of the configuration file (the default path), when there
- * is one, and its compat setting; its errors are the console's to report
- * (--print-config). */
-static void config_thresholds(struct thresholds *th, bool *compat)
+/* The thresholds and the compat setting of the configuration file
+ * (--config FILE, else the default path; its errors on stderr). check reads
+ * them before its flags, which override them, so --config is looked up in
+ * argv first. -1 to go on, else the exit code. */
+static const char *config_arg(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			return argv[i + 1];
+		if (strncmp(argv[i], "--config=", 9) == 0)
+			return argv[i] + 9;
+	}
+	return NULL;
+}
+
+static int config_thresholds(const char *cmd, const char *file, struct thresholds *th, bool *compat)
 {
 	struct config c;
-	char path[512], errs[1024];
-	config_defaults(&c);
-	config_default_path(path, sizeof path);
-	if (path[0])
-		config_load(&c, path, false, errs, sizeof errs);
+	struct options o;
+	memset(&o, 0, sizeof o);
+	o.config_file = file;
+	int rc = hl_config_load(cmd, &o, &c);
 	*th = c.th;
 	*compat = c.compat;
+	return rc;
 }
 
 int cmd_check(int argc, char **argv)
@@ -113,7 +127,9 @@ int cmd_check(int argc, char **argv)
 	int npos;
 	char msg[512];
 	bool cfg_compat;
-	config_thresholds(&c.th, &cfg_compat);   /* --warn / --crit override them */
+	/* --warn / --crit override them; a --config that cannot be read: UNKNOWN */
+	if (config_thresholds("check", config_arg(argc, argv), &c.th, &cfg_compat) >= 0)
+		return 3;
 	/* Nagios: usage errors are UNKNOWN (3). */
 	if (cli_parse_cmd(&o, argc, argv, stderr, "check", check_opts, 3, check_opt, &c, pos, &npos, 1) != 0)
 		return 3;
@@ -185,7 +201,9 @@ static int snapshot_cmd(int argc, char **argv, const char *name, const char *syn
 	struct thresholds th;
 	char msg[512];
 	bool cfg_compat;
-	config_thresholds(&th, &cfg_compat);
+	int crc = config_thresholds(name, a->o.config_file, &th, &cfg_compat);
+	if (crc >= 0)
+		return crc;
 	a->o.compat = a->o.compat || cfg_compat;
 	memset(snap, 0, sizeof *snap);
 	if (headless_snapshot(&a->o, snap, &th, msg, sizeof msg) != 0) {
