@@ -102,14 +102,14 @@ build/fuzz/%: tests/fuzz/%.c $(FUZZ_SRCS)
 
 # result formatting: the --once printers over a snapshot built from the input;
 # once.c references the engine (run_once), resolved from the gcc library
-FUZZ_ONCE_SRCS := tui/app/once.c tui/core/snapshot.c tui/core/server.c
+FUZZ_ONCE_SRCS := tui/headless/once.c tui/core/snapshot.c tui/core/server.c
 build/fuzz/fuzz_once: tests/fuzz/fuzz_once.c $(FUZZ_SRCS) $(FUZZ_ONCE_SRCS) $(LIB)
 	@mkdir -p $(@D)
 	@echo "  FUZZ    $@"
 	@$(FUZZ_CC) $(FUZZ_FLAGS) $(PKG_CFLAGS) -o $@ $< $(FUZZ_SRCS) $(FUZZ_ONCE_SRCS) $(LIB) $(LIBS)
 
 # deploy's statement splitter: libc only
-build/fuzz/fuzz_sql_split: tests/fuzz/fuzz_sql_split.c tui/app/deploy_split.c include/tsdbtop/deploy.h
+build/fuzz/fuzz_sql_split: tests/fuzz/fuzz_sql_split.c tui/headless/deploy_split.c include/tsdbtop/deploy.h
 	@mkdir -p $(@D)
 	@echo "  FUZZ    $@"
 	@$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^)

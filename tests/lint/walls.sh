@@ -5,9 +5,9 @@
 #      (or names a PGconn / PGresult);
 #   2. database and core code never see curses: no file under tui/db/ or
 #      tui/core/ includes curses.h / ncurses.h;
-#   3. the headless commands link no screen code: the objects of tui/app/'s
-#      headless files and of tui/db/ and tui/core/ reference no curses symbol
-#      and no ui_ function (nm -u over build/obj).
+#   3. the headless commands link no screen code: the objects of
+#      tui/headless/, tui/db/ and tui/core/ reference no curses symbol and no
+#      function of the drawing objects (nm -u over build/obj).
 # Each check is first run on a copy of the tree with its wall broken on
 # purpose: a check that does not fail then is itself reported not ok.
 set -u
@@ -19,9 +19,6 @@ rc=0
 
 # The screen symbols a headless object must not reference.
 SCREEN_SYMS='^(initscr|newwin|wrefresh|wnoutrefresh|doupdate|endwin|wgetch|getch|mvwaddnstr|waddnstr|wattrset|wbkgdset|werase|keypad|start_color|init_pair|use_default_colors|newterm|set_term|curs_set|ui_[a-z_]+|kiosk_[a-z_]+)$'
-# tui/app files that belong to the console (they may draw); every other
-# object under tui/app is headless.
-CONSOLE_APP='app'
 
 # check_libpq ROOT: files under ROOT/tui/ui that see libpq
 check_libpq() {
@@ -48,9 +45,8 @@ screen_defs() {
 # check_nm OBJDIR: headless objects referencing a screen symbol ("obj: sym")
 check_nm() {
   screen_defs "$1" | sort -u >"$W/defs"
-  for o in "$1"/tui/app/*.o "$1"/tui/db/*.o "$1"/tui/core/*.o; do
+  for o in "$1"/tui/headless/*.o "$1"/tui/db/*.o "$1"/tui/core/*.o; do
     [ -f "$o" ] || continue
-    case $(basename "$o" .o) in $CONSOLE_APP) continue ;; esac
     nm -u "$o" 2>/dev/null | awk '{ print $NF }' | sort -u >"$W/undef"
     { grep -E "$SCREEN_SYMS" "$W/undef"; comm -12 "$W/undef" "$W/defs"; } | sort -u |
       sed "s|^|$(basename "$o"): |"
@@ -62,11 +58,11 @@ verdict() { # verdict NAME FOUND-FILE
 }
 
 # ---- the checks catch a broken wall (on a copy) -------------------------------
-mkdir -p "$W/tree/tui/ui" "$W/tree/tui/db" "$W/tree/tui/core" "$W/obj/tui/app"
+mkdir -p "$W/tree/tui/ui" "$W/tree/tui/db" "$W/tree/tui/core" "$W/obj/tui/headless"
 printf '#include <libpq-fe.h>\nint x(void);\n' >"$W/tree/tui/ui/broken.c"
 printf '#include <curses.h>\nint y(void);\n' >"$W/tree/tui/core/broken.c"
 printf 'void initscr(void);\nvoid ui_draw(void);\nvoid f(void) { initscr(); ui_draw(); }\n' >"$W/b.c"
-cc -c -o "$W/obj/tui/app/broken.o" "$W/b.c" 2>/dev/null
+cc -c -o "$W/obj/tui/headless/broken.o" "$W/b.c" 2>/dev/null
 selftest=0
 [ -n "$(check_libpq "$W/tree")" ] || { echo "not ok - the libpq wall check fails on a ui/ file including libpq-fe.h"; selftest=1; }
 [ -n "$(check_curses "$W/tree")" ] || { echo "not ok - the curses wall check fails on a core/ file including curses.h"; selftest=1; }
@@ -79,10 +75,10 @@ verdict "screen code never sees libpq (tui/ui/: no libpq-fe.h, PGconn, PGresult)
 check_curses "$TOP" >"$W/curses"
 verdict "database and core code never see curses (tui/db/, tui/core/: no curses.h)" "$W/curses"
 OBJ=${WALLS_OBJ:-build/obj}
-if [ -d "$OBJ/tui/app" ]; then
+if [ -d "$OBJ/tui/headless" ]; then
   check_nm "$OBJ" >"$W/nm"
-  verdict "headless objects reference no screen symbol (nm -u over $OBJ/tui/{app,db,core}, app.o aside)" "$W/nm"
+  verdict "headless objects reference no screen symbol (nm -u over $OBJ/tui/{headless,db,core})" "$W/nm"
 else
-  echo "not ok - $OBJ/tui/app exists (make first)"; rc=1
+  echo "not ok - $OBJ/tui/headless exists (make first)"; rc=1
 fi
 exit $rc
