@@ -1,6 +1,6 @@
 /* pane — the five panes as const vtables (htop style). A pane class says
  * which rows it has, its columns (name, width, alignment, sort key) and
- * the text of each cell; the generic table renderer in tui/ui/ui.c draws
+ * the text of each cell; the generic table renderer in tui/ui/ui_table.c draws
  * them. Everything here is pure: no curses, no libpq, so cell text can be
  * unit-tested. Cell functions return the colour ROLE of the cell (only
  * semantic roles, never colour numbers). */

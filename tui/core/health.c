@@ -325,6 +325,46 @@ static void cagg_lag(struct cagg_row *r, double now)
 		r->lag_int = health_lag_int(r->now_int, r->watermark_int, &r->ahead);
 }
 
+/* Fresh / lagging / stale from the lag against what the policy allows. */
+static enum health cagg_by_lag(struct cagg_row *r, const struct thresholds *t)
+{
+	char a[48], b[48];
+	enum health h = HEALTH_OK;
+	double factor = health_cagg_lag_factor(r);
+	if (factor <= t->lag_factor_warn) {
+		r->state = CAGG_FRESH;
+	} else if (factor <= t->lag_factor_crit) {
+		r->state = CAGG_LAGGING;
+		h = HEALTH_WARNING;
+	} else {
+		r->state = CAGG_STALE;
+		h = HEALTH_CRITICAL;
+	}
+	if (h != HEALTH_OK && r->time_is_int)
+		snprintf(r->why, sizeof r->why, "lag %s, policy allows %s", units_words(a, sizeof a, r->lag_int),
+			 units_words(b, sizeof b, cagg_allowed_lag(r)));
+	else if (h != HEALTH_OK)
+		snprintf(r->why, sizeof r->why, "lag %s, policy allows %s", fmt_duration(a, sizeof a, r->lag_s),
+			 fmt_duration(b, sizeof b, cagg_allowed_lag(r)));
+	return h;
+}
+
+/* A watermark ahead of now is lag 0, and said why. Within one bucket: the
+ * current bucket is materialized (its end is the watermark). Beyond: raw data
+ * stamped in the future, or a clock behind. */
+static void cagg_ahead_why(struct cagg_row *r)
+{
+	char a[48];
+	double bucket = r->time_is_int ? r->bucket_int : r->bucket_s;
+	if (r->time_is_int)
+		units_words(a, sizeof a, r->ahead);
+	else
+		fmt_duration(a, sizeof a, r->ahead);
+	snprintf(r->why, sizeof r->why, !isnan(bucket) && r->ahead <= bucket
+		 ? "watermark %s ahead of now: the current bucket is materialized"
+		 : "watermark %s ahead of now: raw data in the future (or a clock behind)", a);
+}
+
 enum health health_cagg(struct cagg_row *r, const struct thresholds *t,
 			const struct snapshot *s, double now)
 {
@@ -334,7 +374,6 @@ enum health health_cagg(struct cagg_row *r, const struct thresholds *t,
 	bool wm_known = r->time_is_int ? r->wm_int_known : !isnan(r->watermark);
 	bool raw_known = r->time_is_int ? r->raw_int_known : !isnan(r->raw_newest);
 	bool lag_known = !isnan(r->time_is_int ? r->lag_int : r->lag_s);
-	char a[48], b[48];
 	enum health h = HEALTH_OK;
 	if (!raw_known) {
 		r->state = CAGG_NODATA;
@@ -349,37 +388,10 @@ enum health health_cagg(struct cagg_row *r, const struct thresholds *t,
 			 r->has_integer_now ? "integer_now() not usable (dropped, volatile or no EXECUTE)"
 						 : "no integer_now function");
 	} else {
-		double factor = health_cagg_lag_factor(r);
-		if (factor <= t->lag_factor_warn) {
-			r->state = CAGG_FRESH;
-		} else if (factor <= t->lag_factor_crit) {
-			r->state = CAGG_LAGGING;
-			h = HEALTH_WARNING;
-		} else {
-			r->state = CAGG_STALE;
-			h = HEALTH_CRITICAL;
-		}
-		if (h != HEALTH_OK && r->time_is_int)
-			snprintf(r->why, sizeof r->why, "lag %s, policy allows %s", units_words(a, sizeof a, r->lag_int),
-				 units_words(b, sizeof b, cagg_allowed_lag(r)));
-		else if (h != HEALTH_OK)
-			snprintf(r->why, sizeof r->why, "lag %s, policy allows %s",
-				 fmt_duration(a, sizeof a, r->lag_s),
-				 fmt_duration(b, sizeof b, cagg_allowed_lag(r)));
+		h = cagg_by_lag(r, t);
 	}
-	if (r->ahead > 0) {
-		/* Within one bucket: the current bucket is materialized (its end is
-		 * the watermark). Beyond: raw data stamped in the future, or a clock
-		 * behind. Lag 0 either way. */
-		double bucket = r->time_is_int ? r->bucket_int : r->bucket_s;
-		if (r->time_is_int)
-			units_words(a, sizeof a, r->ahead);
-		else
-			fmt_duration(a, sizeof a, r->ahead);
-		snprintf(r->why, sizeof r->why, !isnan(bucket) && r->ahead <= bucket
-			 ? "watermark %s ahead of now: the current bucket is materialized"
-			 : "watermark %s ahead of now: raw data in the future (or a clock behind)", a);
-	}
+	if (r->ahead > 0)
+		cagg_ahead_why(r);
 	if (r->retention_cuts_window) {
 		h = worse(h, HEALTH_WARNING);
 		snprintf(r->why, sizeof r->why, "raw-table retention cuts into the refresh window");
