@@ -32,7 +32,7 @@ struct action_runner;
 
 enum action_kind {
 	ACT_NONE,
-	ACT_COMPRESS,          /* a hypertable's chunks past compress_after */
+	ACT_COMPRESS,          /* a hypertable's chunks past compress_after, or older than a window */
 	ACT_COMPRESS_CHUNK,    /* one chunk */
 	ACT_DECOMPRESS_CHUNK,  /* one chunk */
 	ACT_REFRESH,           /* a continuous aggregate, in slices */
@@ -91,6 +91,10 @@ struct action_request {
 	                               7 days; "FROM .. TO" = two timestamps */
 	bool scheduler_running;     /* run now: alter_job when true and the job is
 	                               not paused (the plan reads that), else run_job */
+	char older_than[96];        /* compress: "" = past the policy's compress_after;
+	                               else the chunks older than this interval */
+	bool older_default;         /* compress: older_than is the default window of a
+	                               hypertable without a policy (the effect says so) */
 };
 
 enum action_state {

@@ -1,6 +1,7 @@
 /* Unit tests of the pure parts of the action layer: identifier quoting and
  * the SQL shown in dialogs, what each server/license/mode allows, plans as
- * data, and the action log's JSON lines (never a password). */
+ * data, the compress builder over a made-up plan answer, and the action
+ * log's JSON lines (never a password). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -16,6 +17,7 @@
 
 #include "tsdbtop/action.h"
 #include "tsdbtop/actlog.h"
+#include "../../tui/db/action_int.h"
 
 static void quote_ident_like_postgres(void **state)
 {
@@ -299,6 +301,107 @@ static void default_log_path(void **state)
 	assert_string_equal(s, "host=x password = '***' user=y");
 }
 
+/* The compress plan query's answer, made up: the hypertable s.t (policy
+ * compress_after, NULL: none) and one row per chunk name (NULL: none). */
+static PGresult *compress_answer(const char *after, const char *const *chunks, int n)
+{
+	static const char *const cols[] = { "rel_schema", "rel_name", "ht_id", "compression_state", "owner",
+					    "owner_name", "compress_after", "chunk_schema", "chunk_name", "status", "bytes" };
+	PGresAttDesc att[11];
+	memset(att, 0, sizeof att);
+	for (int c = 0; c < 11; c++)
+		att[c].name = (char *)cols[c];
+	PGresult *res = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
+	assert_non_null(res);
+	assert_true(PQsetResultAttrs(res, 11, att));
+	for (int i = 0; i < n; i++) {
+		const char *v[11] = { "s", "t", "1", "1", "t", "me", after, "_ti", chunks[i], i == 1 ? "9" : "1",
+				      "8192" };
+		for (int c = 0; c < 11; c++)
+			assert_true(PQsetvalue(res, i, c, (char *)v[c], v[c] ? (int)strlen(v[c]) : -1));
+	}
+	return res;
+}
+
+/* Build the compress plan of req over that answer. */
+static struct action_runner *built_compress(const char *older, bool dflt, const char *after,
+					    const char *const *chunks, int n)
+{
+	struct action_config cfg;
+	action_config_default(&cfg);
+	cfg.own_connection = false;
+	cfg.log_path = "";
+	struct action_runner *r = action_runner_new(NULL, &cfg);
+	assert_non_null(r);
+	memset(&r->req, 0, sizeof r->req);
+	r->req.kind = ACT_COMPRESS;
+	snprintf(r->req.older_than, sizeof r->req.older_than, "%s", older);
+	r->req.older_default = dflt;
+	action_plan_init(&r->plan, ACT_COMPRESS, "Compress");
+	PGresult *res = compress_answer(after, chunks, n);
+	ar_kind(ACT_COMPRESS)->build(r, res);
+	PQclear(res);
+	return r;
+}
+
+/* One builder for the console's compress (the policy's compress_after)
+ * and the command's (--older-than, or 7 days without a policy): the window
+ * goes to the plan query as $2, and the effect and refusals name it. */
+static void compress_plans_a_window(void **state)
+{
+	(void)state;
+	struct action_request req;
+	memset(&req, 0, sizeof req);
+	req.kind = ACT_COMPRESS;
+	snprintf(req.schema, sizeof req.schema, "s");
+	snprintf(req.name, sizeof req.name, "t");
+	struct ar_args a;
+	assert_int_equal(ar_plan_args(&req, &a), 2);
+	assert_string_equal(a.v[0], "s.t");
+	assert_null(a.v[1]);                       /* NULL: the policy's compress_after */
+	snprintf(req.older_than, sizeof req.older_than, "5 days");
+	assert_int_equal(ar_plan_args(&req, &a), 2);
+	assert_string_equal(a.v[1], "5 days");
+	req.kind = ACT_COMPRESS_CHUNK;
+	assert_int_equal(ar_plan_args(&req, &a), 1);
+
+	static const char *const two[] = { "_hyper_1_1_chunk", "_hyper_1_2_chunk" }, *const none[] = { NULL };
+	struct action_runner *r = built_compress("", false, "2 days", two, 2);
+	assert_int_equal(r->plan.nsteps, 2);
+	assert_string_equal(r->plan.steps[1].desc, "compress _ti._hyper_1_2_chunk (partial)");
+	assert_string_equal(r->plan.effect, "2 chunks past compress_after (2 days), 1 partial, about 16.0 kB, "
+			    "oldest first, one chunk per step");
+	action_runner_free(r);
+	r = built_compress("3 days", false, NULL, two, 1);
+	assert_int_equal(r->plan.nsteps, 1);
+	assert_string_equal(r->plan.effect, "1 chunk older than 3 days, 0 partial, about 8.0 kB, oldest first, one chunk per step");
+	action_runner_free(r);
+	r = built_compress("7 days", true, NULL, two, 2);
+	assert_non_null(strstr(r->plan.effect, "2 chunks older than 7 days, the default: no compression policy, 1 partial"));
+	action_runner_free(r);
+	r = built_compress("3 days", false, "-5", two, 2);    /* a window of its own, whatever the policy */
+	assert_int_equal(r->plan.nsteps, 2);
+	action_runner_free(r);
+	/* nothing older: a refusal that says "nothing to", with the window */
+	r = built_compress("7 days", true, NULL, none, 1);
+	assert_int_equal(action_state(r), AST_REFUSED);
+	assert_string_equal(action_message(r), "nothing to compress: no chunk of s.t older than 7 days, the default: "
+			    "no compression policy is uncompressed");
+	action_runner_free(r);
+	r = built_compress("", false, "2 days", none, 1);
+	assert_string_equal(action_message(r), "nothing to compress: no chunk of s.t past compress_after (2 days) is uncompressed");
+	action_runner_free(r);
+	/* the console without a policy, or with an integer one: refused as before */
+	r = built_compress("", false, NULL, two, 2);
+	assert_int_equal(action_state(r), AST_REFUSED);
+	assert_non_null(strstr(action_message(r), "s.t has no compression policy"));
+	assert_int_equal(r->plan.nsteps, 0);
+	action_runner_free(r);
+	r = built_compress("", false, "-5", two, 2);
+	assert_non_null(strstr(action_message(r), "s.t has an integer time column"));
+	action_runner_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -306,6 +409,7 @@ int main(void)
 		cmocka_unit_test(shown_sql_has_real_identifiers),
 		cmocka_unit_test(what_is_allowed),
 		cmocka_unit_test(plans_are_data),
+		cmocka_unit_test(compress_plans_a_window),
 		cmocka_unit_test(requests_refused_before_the_server),
 		cmocka_unit_test(run_now_of_a_paused_job_uses_run_job),
 		cmocka_unit_test(run_now_of_a_held_job_uses_run_job),

@@ -120,20 +120,24 @@ static struct action_step *add_refresh(struct action_runner *r, const char *name
 
 /* ---- compress a hypertable's backlog ---------------------------------- */
 
-static int build_compress(struct action_runner *r, const PGresult *res)
+/* Which chunks the plan takes, in words: "past compress_after (7 days)", or
+ * for a window of the request "older than 3 days" (", the default: no
+ * compression policy" when it is the default of a table without one). */
+static const char *compress_window(const struct action_runner *r, const char *after, char *buf, size_t n)
 {
-	struct action_plan *p = &r->plan;
-	char name[QNAME];
-	if (check_target(r, res, &compress_rule, name, sizeof name) != 0)
-		return -1;
-	const char *after = pgres_text(res, 0, "compress_after", NULL);
-	if (!after)
-		return ar_refusef(r, "%s has no compression policy, so nothing is past compress_after: "
-				  "open its chunks (Enter) and compress one", name);
-	if (r->req.time_is_int || integer_text(after))
-		return ar_refusef(r, "%s has an integer time column: open its chunks (Enter) and compress one", name);
+	if (r->req.older_than[0])
+		snprintf(buf, n, "older than %s%s", r->req.older_than,
+			 r->req.older_default ? ", the default: no compression policy" : "");
+	else
+		snprintf(buf, n, "past compress_after (%s)", after);
+	return buf;
+}
+
+/* One compress_chunk step per row with a chunk, oldest first; partial: how
+ * many of them are partially compressed. Returns their bytes. */
+static double add_compress_rows(struct action_runner *r, const PGresult *res, int *partial)
+{
 	double bytes = 0;
-	int partial = 0;
 	for (int i = 0; i < PQntuples(res); i++) {
 		if (pgres_isnull(res, i, "chunk_name"))
 			continue;
@@ -144,16 +148,35 @@ static int build_compress(struct action_runner *r, const PGresult *res)
 		struct action_step *s = add_compress(r, chunk, status, pgres_double(res, i, "bytes", NAN));
 		if (!s)
 			break;
-		partial += (status & CHUNK_STATUS_PARTIAL) != 0;
+		*partial += (status & CHUNK_STATUS_PARTIAL) != 0;
 		bytes += isnan(s->bytes_before) ? 0 : s->bytes_before;
 	}
+	return bytes;
+}
+
+/* The chunks past the policy's compress_after, or older than the request's
+ * window (older_than: what the plan query's $2 was). */
+static int build_compress(struct action_runner *r, const PGresult *res)
+{
+	struct action_plan *p = &r->plan;
+	char name[QNAME];
+	if (check_target(r, res, &compress_rule, name, sizeof name) != 0)
+		return -1;
+	const char *after = pgres_text(res, 0, "compress_after", NULL);
+	if (!r->req.older_than[0] && !after)
+		return ar_refusef(r, "%s has no compression policy, so nothing is past compress_after: "
+				  "open its chunks (Enter) and compress one", name);
+	if (!r->req.older_than[0] && (r->req.time_is_int || integer_text(after)))
+		return ar_refusef(r, "%s has an integer time column: open its chunks (Enter) and compress one", name);
+	int partial = 0;
+	double bytes = add_compress_rows(r, res, &partial);
+	char win[160], b[32];
+	compress_window(r, after, win, sizeof win);
 	if (p->nsteps == 0)
-		return ar_refusef(r, "nothing to compress: no chunk of %s past compress_after (%s) is uncompressed",
-				  name, after);
-	char b[32];
+		return ar_refusef(r, "nothing to compress: no chunk of %s %s is uncompressed", name, win);
 	p->total_bytes = bytes;
-	snprintf(p->effect, sizeof p->effect, "%d chunk%s past compress_after (%s), %d partial, about %s, oldest first, one chunk per step",
-		 p->nsteps, plural(p->nsteps), after, partial, fmt_bytes(b, sizeof b, bytes));
+	snprintf(p->effect, sizeof p->effect, "%d chunk%s %s, %d partial, about %s, oldest first, one chunk per step",
+		 p->nsteps, plural(p->nsteps), win, partial, fmt_bytes(b, sizeof b, bytes));
 	return 0;
 }
 
@@ -516,6 +539,11 @@ int ar_plan_args(const struct action_request *req, struct ar_args *a)
 	}
 	case AR_ARGS_TARGET:
 	default:
-		return 1;
+		if (req->kind != ACT_COMPRESS)
+			return 1;
+		/* $2: the request's window, or NULL: the policy's compress_after */
+		snprintf(a->back, sizeof a->back, "%s", req->older_than);
+		a->v[1] = a->back[0] ? a->back : NULL;
+		return 2;
 	}
 }

@@ -58,14 +58,18 @@
 	"  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace " \
 	"  LEFT JOIN _timescaledb_catalog.hypertable h ON h.schema_name = n.nspname AND h.table_name = c.relname) "
 
+/* $1 hypertable, $2 the window: chunks older than this interval, or NULL:
+ * past the compression policy's compress_after (an interval one). */
 const char action_sql_compress_plan[] =
 	TARGET_HDR
 	", pol AS (SELECT hdr.*, (SELECT j.config->>'compress_after' FROM timescaledb_information.jobs j "
 	"   WHERE j.proc_name = 'policy_compression' AND (j.config->>'hypertable_id')::int = hdr.ht_id "
 	"   ORDER BY j.job_id LIMIT 1) AS compress_after FROM hdr) "
-	", lst AS (SELECT unnest(CASE WHEN pol.ht_id IS NOT NULL AND pol.compression_state = 1 "
-	"   AND pol.compress_after IS NOT NULL AND pol.compress_after !~ '^-?[0-9]+$' "
-	"   THEN ARRAY(SELECT @ts.show_chunks(pol.rel, older_than => pol.compress_after::interval)) END) AS rel FROM pol) "
+	", win AS (SELECT pol.*, CASE WHEN $2::interval IS NOT NULL THEN $2::interval "
+	"   WHEN pol.compress_after IS NOT NULL AND pol.compress_after !~ '^-?[0-9]+$' "
+	"   THEN pol.compress_after::interval END AS older FROM pol) "
+	", lst AS (SELECT unnest(CASE WHEN win.ht_id IS NOT NULL AND win.compression_state = 1 AND win.older IS NOT NULL "
+	"   THEN ARRAY(SELECT @ts.show_chunks(win.rel, older_than => win.older)) END) AS rel FROM win) "
 	", ch AS (SELECT n2.nspname AS chunk_schema, c2.relname AS chunk_name, k.status, "
 	"   " REL_BYTES("c2") " AS bytes, rng.range_start "
 	"   FROM lst " CHUNK_JOIN TIME_RANGE

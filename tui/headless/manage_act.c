@@ -9,25 +9,16 @@
  * 3 cannot connect. */
 #include "tsdbtop/commands.h"
 
-#include <ev.h>
-#include <json.h>
 #include <libpq-fe.h>
-#include <math.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "tsdbtop/action.h"
-#include "tsdbtop/chunk_status.h"
-#include "tsdbtop/config.h"
-#include "tsdbtop/format.h"
 #include "tsdbtop/headless.h"
-#include "tsdbtop/once.h"
+#include "tsdbtop/pgres.h"
 #include "tsdbtop/sanitize.h"
-#include "tsdbtop/version.h"
 
 #include "act_run.h"
 
@@ -58,29 +49,10 @@ static const char lookup_sql[] =
 	"  to_jsonb(k)->>'schema_name', to_jsonb(k)->>'table_name'))::oid END)"
 	" WHERE c.oid = $1::regclass";
 
-/* %s: TimescaleDB's schema, quoted by PQescapeIdentifier. */
-static const char older_chunks_sql[] =
-	"SELECT n2.nspname AS chunk_schema, c2.relname AS chunk_name, k.status,"
-	" c2.relpages::float8 * pg_catalog.current_setting('block_size')::float8 AS bytes"
-	" FROM %s.show_chunks($1::regclass, older_than => $2::interval) s(rel)"
-	" JOIN pg_catalog.pg_class c2 ON c2.oid = s.rel"
-	" JOIN pg_catalog.pg_namespace n2 ON n2.oid = c2.relnamespace"
-	" JOIN _timescaledb_catalog.chunk k ON c2.oid = (CASE WHEN (to_jsonb(k)->>'relid') IS NOT NULL"
-	"  THEN (to_jsonb(k)->>'relid')::regclass::oid ELSE to_regclass(pg_catalog.format('%%I.%%I',"
-	"  to_jsonb(k)->>'schema_name', to_jsonb(k)->>'table_name'))::oid END)"
-	" LEFT JOIN LATERAL (SELECT ds.range_start FROM _timescaledb_catalog.chunk_constraint cc"
-	"   JOIN _timescaledb_catalog.dimension_slice ds ON ds.id = cc.dimension_slice_id"
-	"   JOIN _timescaledb_catalog.dimension d ON d.id = ds.dimension_id AND d.interval_length IS NOT NULL"
-	"   WHERE cc.chunk_id = k.id ORDER BY d.id LIMIT 1) rng ON true"
-	" WHERE " CHUNK_SQL_TO_COMPRESS("k")
-	" ORDER BY rng.range_start, c2.relname";
-
-static const char *cell(PGresult *r, const char *col)
+/* The first row's text of col, or NULL (NULL, no row, no such column). */
+static const char *cell(const PGresult *r, const char *col)
 {
-	int c = PQfnumber(r, col);
-	if (c < 0 || PQntuples(r) < 1 || PQgetisnull(r, 0, c))
-		return NULL;
-	return PQgetvalue(r, 0, c);
+	return pgres_text(r, 0, col, NULL);
 }
 
 /* Resolve NAME ($1::regclass). Returns NULL after one stderr line. */
@@ -103,7 +75,7 @@ static PGresult *lookup(struct act_run *x, const char *name)
 	return res;
 }
 
-static void request_for(struct action_request *req, enum action_kind k, PGresult *look)
+static void request_for(struct action_request *req, enum action_kind k, const PGresult *look)
 {
 	memset(req, 0, sizeof *req);
 	req->kind = k;
@@ -111,103 +83,46 @@ static void request_for(struct action_request *req, enum action_kind k, PGresult
 	snprintf(req->name, sizeof req->name, "%s", cell(look, "rel_name"));
 }
 
-/* Compress with a window of our own (--older-than, or no policy: 7 days):
- * the console's compress plan shape (one compress_chunk per chunk, oldest
- * first, sizes measured), built here and run by the same runner. */
-static int compress_custom(struct act_run *x, PGresult *look, const char *older, bool defaulted)
+/* ============================================================ compress */
+
+/* An integer time column cannot take a window of ours: -1 to go on, else
+ * the exit code (said). */
+static int window_refusal(struct act_run *x, const PGresult *look)
 {
+	const char *tt = cell(look, "time_type");
+	if (!tt || strcmp(tt, "timestamp with time zone") == 0 || strcmp(tt, "timestamp without time zone") == 0 ||
+	    strcmp(tt, "date") == 0)
+		return -1;
 	char name[NAME_LEN * 2 + 4], why[600];
 	action_qualify(name, sizeof name, cell(look, "rel_schema"), cell(look, "rel_name"));
-	const char *tt = cell(look, "time_type");
-	if (tt && strcmp(tt, "timestamp with time zone") != 0 && strcmp(tt, "timestamp without time zone") != 0 &&
-	    strcmp(tt, "date") != 0) {
-		snprintf(why, sizeof why, "%s has an integer time column (%s): compress its chunks one by one "
-			 "(tsdbtop compress CHUNK)", name, tt);
-		errline(x, why);
-		return HL_EXIT_FAILED;
-	}
-	if (!cell(look, "compression_state") || strcmp(cell(look, "compression_state"), "1") != 0) {
-		snprintf(why, sizeof why, "compression is not enabled on %s (ALTER TABLE ... SET (timescaledb.compress))",
-			 name);
-		errline(x, why);
-		return HL_EXIT_FAILED;
-	}
-	const char *own = cell(look, "owner");
-	if (!x->a->dry_run && (!own || strcmp(own, "t") != 0)) {
-		snprintf(why, sizeof why, "permission: compress needs the owner of %s (owned by %s); role %s is not a member",
-			 name, cell(look, "owner_name") ? cell(look, "owner_name") : "?", hl_info(x->h)->user);
-		errline(x, why);
-		return HL_EXIT_FAILED;
-	}
-	char ts[160], sql[sizeof older_chunks_sql + 160];
-	hl_ts_schema(x->h, ts, sizeof ts);
-	snprintf(sql, sizeof sql, older_chunks_sql, ts[0] ? ts : "public");
-	const char *p[] = { name, older };
-	PGresult *res = NULL;
-	struct conn_error e;
-	if (hl_exec(x->h, sql, 2, p, 60, &res, &e) != 0) {
-		errline(x, e.message);
-		/* a malformed interval is bad input */
-		return strncmp(e.sqlstate, "22", 2) == 0 ? HL_EXIT_USAGE : HL_EXIT_FAILED;
-	}
-	struct action_plan plan;
-	action_plan_init(&plan, ACT_COMPRESS, "Compress");
-	snprintf(plan.target, sizeof plan.target, "%s", name);
-	double bytes = 0;
-	int partial = 0;
-	for (int i = 0; i < PQntuples(res); i++) {
-		struct action_step *s = action_plan_add(&plan);
-		if (!s)
-			break;
-		char chunk[NAME_LEN * 2 + 4];
-		action_qualify(chunk, sizeof chunk, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1));
-		int status = (int)strtol(PQgetvalue(res, i, 2), NULL, 10);
-		partial += (status & CHUNK_STATUS_PARTIAL) != 0;
-		snprintf(s->desc, sizeof s->desc, "compress %s%s", chunk,
-			 (status & CHUNK_STATUS_PARTIAL) ? " (partial)" : "");
-		snprintf(s->sql, sizeof s->sql, "SELECT @ts.compress_chunk($1::regclass, if_not_compressed => true)");
-		snprintf(s->params[0], sizeof s->params[0], "%s", chunk);
-		s->nparams = 1;
-		s->measure = true;
-		s->bytes_before = PQgetisnull(res, i, 3) ? NAN : strtod(PQgetvalue(res, i, 3), NULL);
-		s->bytes_after = NAN;
-		bytes += isnan(s->bytes_before) ? 0 : s->bytes_before;
-	}
-	PQclear(res);
-	char b[32], win[120];
-	snprintf(win, sizeof win, "%s%s", older, defaulted ? ", the default: no compression policy" : "");
-	plan.total_bytes = bytes;
-	int rc;
-	if (plan.nsteps == 0) {
-		char m[600];
-		snprintf(m, sizeof m, "nothing to compress: no chunk of %s older than %s is uncompressed", name, win);
-		if (x->a->json) {
-			struct json_object *doc = act_plan_json(x, &plan, false);
-			json_object_object_add(doc, "message", json_object_new_string(m));
-			json_object_object_add(doc, "nothing_to_do", json_object_new_boolean(true));
-			hl_print_json(doc);
-		} else {
-			char s[700];
-			sanitize_text(s, sizeof s, m);
-			printf("%s\n", s);
-		}
-		rc = HL_EXIT_OK;
-	} else {
-		snprintf(plan.effect, sizeof plan.effect, "%d chunk%s older than %s, %d partial, about %s, oldest first, "
-			 "one chunk per step", plan.nsteps, plan.nsteps == 1 ? "" : "s", win, partial,
-			 fmt_bytes(b, sizeof b, bytes));
-		if (action_prepare_plan(x->r, &plan) != 0 && action_state(x->r) != AST_REFUSED) {
-			errline(x, "the plan could not be prepared");
-			rc = HL_EXIT_FAILED;
-		} else {
-			rc = act_drive(x);
-		}
-	}
-	action_plan_free(&plan);
-	return rc;
+	snprintf(why, sizeof why, "%s has an integer time column (%s): compress its chunks one by one "
+		 "(tsdbtop compress CHUNK)", name, tt);
+	errline(x, why);
+	return HL_EXIT_FAILED;
 }
 
-/* ============================================================ compress */
+/* A hypertable's chunks, planned by the console's compress builder: past
+ * the policy's compress_after; with --older-than, or without a policy
+ * (7 days), older than that window. */
+static int compress_hypertable(struct act_run *x, const PGresult *look)
+{
+	const char *after = cell(look, "compress_after"), *older = x->a->older_than;
+	bool int_policy = after && strspn(after, "-0123456789") == strlen(after);
+	struct action_request req;
+	request_for(&req, ACT_COMPRESS, look);
+	if (!older && after && !int_policy)
+		return prepare_and_drive(x, &req);
+	int rc = window_refusal(x, look);
+	if (rc >= 0)
+		return rc;
+	if (older && strlen(older) >= sizeof req.older_than) {
+		fprintf(stderr, "tsdbtop compress: --older-than: too long\n");
+		return HL_EXIT_USAGE;
+	}
+	snprintf(req.older_than, sizeof req.older_than, "%s", older ? older : DEFAULT_OLDER_THAN);
+	req.older_default = !older && !after;
+	return prepare_and_drive(x, &req);
+}
 
 int cmd_compress(int argc, char **argv)
 {
@@ -256,15 +171,7 @@ int cmd_compress(int argc, char **argv)
 		errline(&x, m);
 		rc = HL_EXIT_FAILED;
 	} else {
-		const char *after = cell(look, "compress_after");
-		bool int_policy = after && strspn(after, "-0123456789") == strlen(after);
-		if (!a.older_than && after && !int_policy) {
-			/* the console's plan: chunks past the policy's compress_after */
-			request_for(&req, ACT_COMPRESS, look);
-			rc = prepare_and_drive(&x, &req);
-		} else {
-			rc = compress_custom(&x, look, a.older_than ? a.older_than : DEFAULT_OLDER_THAN, !a.older_than && !after);
-		}
+		rc = compress_hypertable(&x, look);
 	}
 	PQclear(look);
 out:
@@ -362,7 +269,7 @@ int cmd_job(int argc, char **argv)
 		PGresult *res = NULL;
 		struct conn_error e;
 		if (hl_exec(x.h, scheduler_sql, 0, NULL, 30, &res, &e) == 0 && PQntuples(res) > 0)
-			req.scheduler_running = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+			req.scheduler_running = pgres_bool(res, 0, "running", false);
 		PQclear(res);
 	}
 	rc = prepare_and_drive(&x, &req);
