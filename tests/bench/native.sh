@@ -157,7 +157,7 @@ for n in $SIZES; do
         for (i = 1; i <= 9; i++) {
           if (!((1, k[i]) in v) || !((2, k[i]) in v)) continue
           a = v[1, k[i]]; b = v[2, k[i]]
-          printf "  %-34s %12.2f -> %12.2f  %s\n", name[i], a, b, a > 0 ? sprintf("%.1fx", b / a) : "-"
+          printf "  %-34s %12.2f -> %12.2f  %s\n", name[i], a, b, (a > 0 ? sprintf("%.1fx", b / a) : "-")
         }
         if (v[1, "poll_ms"] > 0 && v[1, "floor_ms"] > 0 && v[2, "floor_ms"] > 0)
           printf "  the poll grew %.1fx, the floor %.1fx\n", v[2, "poll_ms"] / v[1, "poll_ms"], v[2, "floor_ms"] / v[1, "floor_ms"]

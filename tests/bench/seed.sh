@@ -60,7 +60,7 @@ EOF
 
 seed_measure() {
   [ -s "$DIR/built-seed" ] || return 0
-  H=$(cut -d'|' -f1 "$DIR/built-seed")
+  H=$(cut -d'|' -f1 "$DIR/built-seed"); HB=$H
   # the window edges as literal timestamps, as a dashboard sends them (plan-time chunk exclusion)
   eval "$(seed_q -v h="$H" <<'EOF'
 SELECT format('H="%s" H1="%s" H24="%s" H7D="%s" D0="%s" D30="%s"',
@@ -146,7 +146,7 @@ SELECT $i, (SELECT min(pg_temp.bench_ms(:'a$i')) FROM generate_series(1, 3)),
                                    (SELECT count(*) FROM factory_telemetry.metric_hist), (SELECT count(*) FROM factory_telemetry.oee_calculations),
                                    (SELECT count(*) FROM factory_telemetry.energy_consumption), (SELECT count(*) FROM factory_telemetry.quality_checks))")
   echo "seed \"Query Performance\" on the MS5.0 demo data, native $V (scale $SEED_SCALE, $SEED_DAYS days: $rows;"
-  echo "  windows end at $(echo "$H" | cut -c1-16), the build hour; server-side, best of 3 after a warm-up; policies paused):"
+  echo "  windows end at $(echo "$HB" | cut -c1-16), the build hour; server-side, best of 3 after a warm-up; policies paused):"
   printf '%s\n' "$sql" |
     seed_q -F '|' -v a1="$A1" -v r1="$R1" -v a2="$A2" -v r2="$R2" -v a3="$A3" -v r3="$R3" \
       -v a4="$A4" -v r4="$R4" -v a5="$A5" -v r5="$R5" -v a6="$A6" -v r6="$R6" \
@@ -157,7 +157,7 @@ SELECT $i, (SELECT min(pg_temp.bench_ms(:'a$i')) FROM generate_series(1, 3)),
       printf "  %-34s %-24s %s\n", "query", "seed: before -> after", "measured: raw -> aggregates (rows)"
     }
     NF == 5 { done[$1] = 1
-      printf "  %-34s %-24s %.1f ms -> %.1f ms (%.1fx) (%d / %d rows)\n", name[$1], claim[$1], $3, $2, $2 > 0 ? $3 / $2 : 0, $5, $4 }
+      printf "  %-34s %-24s %.1f ms -> %.1f ms (%.1fx) (%d / %d rows)\n", name[$1], claim[$1], $3, $2, ($2 > 0 ? $3 / $2 : 0), $5, $4 }
     END { for (i = 1; i <= 6; i++) if (!(i in done)) printf "  %-34s %-24s failed (log)\n", name[i], claim[i] }'
 
   # pgbench: the dashboard query on the aggregates
@@ -180,7 +180,7 @@ SELECT $i, (SELECT min(pg_temp.bench_ms(:'a$i')) FROM generate_series(1, 3)),
       /^number of failed transactions/ { failed = $5 }
       END {
         if (lat == "") { printf "  %-8s %-24s failed (%d clients aborted; log)\n", n, c[n], ab; exit }
-        printf "  %-8s %-24s %.1f ms, %.1f %% (%d)%s\n", n, c[n], lat, ok + failed > 0 ? 100 * ok / (ok + failed) : 0, ok,
-               ab > 0 ? sprintf(", %d clients aborted", ab) : "" }' "$RUN/pgbench.out"
+        printf "  %-8s %-24s %.1f ms, %.1f %% (%d)%s\n", n, c[n], lat, (ok + failed > 0 ? 100 * ok / (ok + failed) : 0), ok,
+               (ab > 0 ? sprintf(", %d clients aborted", ab) : "") }' "$RUN/pgbench.out"
   done
 }
