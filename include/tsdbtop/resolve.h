@@ -2,11 +2,12 @@
  *
  * libpq calls getaddrinfo() synchronously inside PQconnectStartParams and
  * PQconnectPoll: a name server that does not answer froze the loop (and the
- * screen) for as long as the resolver waits. conn.c therefore asks libpq
- * which hosts it would try (every rule applied: conninfo, flags, service
- * file, PG* variables), looks the names up in a thread, and connects with
- * hostaddr= the addresses found, host= the names as given (libpq uses host
- * for TLS server name checks and for .pgpass).
+ * screen) for as long as the resolver waits. tui/db/conn_resolve.c
+ * therefore asks libpq which hosts it would try (every rule applied:
+ * conninfo, flags, service file, PG* variables), looks the names up in a
+ * thread (this module), and connects with hostaddr= the addresses found,
+ * host= the names as given (libpq uses host for TLS server name checks and
+ * for .pgpass).
  *
  * The plan functions are pure; resolve_start/resolve_take/resolve_abandon
  * hand a plan to a detached thread and back.
