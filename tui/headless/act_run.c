@@ -22,7 +22,6 @@
 #include "tsdbtop/version.h"
 
 #define OWN_CONN_WAIT_S 10.0
-#define DEFAULT_OLDER_THAN "7 days"
 
 int act_opt(void *ud, int idx, const char *arg, FILE *err)
 {
@@ -356,72 +355,55 @@ static bool nothing_to_do(const char *msg)
 	return strncmp(msg, "nothing to ", 11) == 0;
 }
 
-/* After action_prepare / action_prepare_plan: wait for the plan, then print
- * it (--dry-run, --plan) or confirm and run it. Returns the exit code. */
-int act_drive(struct act_run *x)
+/* Wait for the plan: -1 when it waits for confirmation, else the exit
+ * code of its refusal (said; "nothing to ..." is a success). */
+static int await_plan(struct act_run *x)
 {
-	struct act_args *a = x->a;
 	while (action_state(x->r) == AST_PLANNING)
 		ev_run(x->loop, EVRUN_ONCE);
-	if (action_state(x->r) == AST_REFUSED) {
-		const char *m = action_message(x->r);
-		if (nothing_to_do(m)) {
-			if (x->quiet) {
-				/* the caller reports */
-			} else if (a->json) {
-				struct json_object *doc = act_plan_json(x, action_current(x->r), false);
-				json_object_object_add(doc, "message", json_object_new_string(m));
-				json_object_object_add(doc, "nothing_to_do", json_object_new_boolean(true));
-				hl_print_json(doc);
-			} else {
-				char s[600];
-				sanitize_text(s, sizeof s, m);
-				printf("%s\n", s);
-			}
-			return HL_EXIT_OK;
-		}
+	const char *m = action_message(x->r);
+	if (action_state(x->r) == AST_PLANNED)
+		return -1;
+	if (action_state(x->r) != AST_REFUSED) {
+		errline(x, m[0] ? m : "the action could not be planned");
+		return HL_EXIT_FAILED;
+	}
+	if (!nothing_to_do(m)) {
 		errline(x, m);
 		return HL_EXIT_FAILED;
 	}
-	if (action_state(x->r) != AST_PLANNED) {
-		errline(x, action_message(x->r)[0] ? action_message(x->r) : "the action could not be planned");
-		return HL_EXIT_FAILED;
+	if (x->quiet) {
+		/* the caller reports */
+	} else if (x->a->json) {
+		struct json_object *doc = act_plan_json(x, action_current(x->r), false);
+		json_object_object_add(doc, "message", json_object_new_string(m));
+		json_object_object_add(doc, "nothing_to_do", json_object_new_boolean(true));
+		hl_print_json(doc);
+	} else {
+		char s[600];
+		sanitize_text(s, sizeof s, m);
+		printf("%s\n", s);
 	}
-	const struct action_plan *p = action_current(x->r);
-	if (a->dry_run || a->plan_only) {
-		if (a->json) {
-			hl_print_json(act_plan_json(x, p, false));
-		} else if (a->dry_run) {
-			print_dry_run(x, p);
-		} else {
-			print_plan(x, p);
-		}
-		action_dismiss(x->r);
-		return HL_EXIT_OK;
-	}
-	if (!a->json && !x->quiet) {
-		print_header(x, p, "");
-		fflush(stdout);
-	}
-	ev_signal sint, sterm;
-	ev_signal_init(&sint, on_signal, SIGINT);
-	ev_signal_init(&sterm, on_signal, SIGTERM);
-	sint.data = sterm.data = x;
-	ev_signal_start(x->loop, &sint);
-	ev_signal_start(x->loop, &sterm);
-	int rc = HL_EXIT_OK;
-	if (action_confirm(x->r, p->destructive ? p->confirm_name : NULL) != 0) {
-		errline(x, action_message(x->r));
-		rc = HL_EXIT_FAILED;
-		goto out;
-	}
-	while (action_state(x->r) == AST_RUNNING || action_state(x->r) == AST_STOPPING) {
-		ev_run(x->loop, EVRUN_ONCE);
-		if (!x->quiet)
-			print_progress(x, false);
-	}
-	if (!x->quiet)
-		print_progress(x, true);
+	return HL_EXIT_OK;
+}
+
+/* --dry-run, --plan: the plan printed, then dropped. */
+static int print_only(struct act_run *x, const struct action_plan *p)
+{
+	if (x->a->json)
+		hl_print_json(act_plan_json(x, p, false));
+	else if (x->a->dry_run)
+		print_dry_run(x, p);
+	else
+		print_plan(x, p);
+	action_dismiss(x->r);
+	return HL_EXIT_OK;
+}
+
+/* The run is over: its summary (JSON, or the runner's message); exit 0
+ * when every step is done. */
+static int report_run(struct act_run *x, const struct action_plan *p)
+{
 	int done, total;
 	action_progress(x->r, &done, &total, NULL, NULL);
 	bool ok = done == total;   /* a signal after the last step changes nothing */
@@ -429,7 +411,7 @@ int act_drive(struct act_run *x)
 		ok = ok && p->steps[i].state == STEP_DONE;
 	if (x->quiet) {
 		/* the caller reports */
-	} else if (a->json) {
+	} else if (x->a->json) {
 		struct json_object *doc = act_plan_json(x, p, true);
 		json_object_object_add(doc, "done", json_object_new_int(done));
 		json_object_object_add(doc, "total", json_object_new_int(total));
@@ -442,14 +424,56 @@ int act_drive(struct act_run *x)
 		sanitize_text(m, sizeof m, action_message(x->r));
 		printf("%s\n", m);
 	}
-	if (!ok) {
+	if (ok)
+		return HL_EXIT_OK;
+	errline(x, action_message(x->r));
+	return HL_EXIT_FAILED;
+}
+
+/* Confirm the plan and run it to its end, a line per step as it settles;
+ * SIGINT/SIGTERM stop it. */
+static int run_plan(struct act_run *x, const struct action_plan *p)
+{
+	if (!x->a->json && !x->quiet) {
+		print_header(x, p, "");
+		fflush(stdout);
+	}
+	ev_signal sint, sterm;
+	ev_signal_init(&sint, on_signal, SIGINT);
+	ev_signal_init(&sterm, on_signal, SIGTERM);
+	sint.data = sterm.data = x;
+	ev_signal_start(x->loop, &sint);
+	ev_signal_start(x->loop, &sterm);
+	int rc;
+	if (action_confirm(x->r, p->destructive ? p->confirm_name : NULL) != 0) {
 		errline(x, action_message(x->r));
 		rc = HL_EXIT_FAILED;
+	} else {
+		while (action_state(x->r) == AST_RUNNING || action_state(x->r) == AST_STOPPING) {
+			ev_run(x->loop, EVRUN_ONCE);
+			if (!x->quiet)
+				print_progress(x, false);
+		}
+		if (!x->quiet)
+			print_progress(x, true);
+		rc = report_run(x, p);
 	}
-out:
 	ev_signal_stop(x->loop, &sint);
 	ev_signal_stop(x->loop, &sterm);
 	return rc;
+}
+
+/* After action_prepare / action_prepare_plan: wait for the plan, then print
+ * it (--dry-run, --plan) or confirm and run it. Returns the exit code. */
+int act_drive(struct act_run *x)
+{
+	int rc = await_plan(x);
+	if (rc >= 0)
+		return rc;
+	const struct action_plan *p = action_current(x->r);
+	if (x->a->dry_run || x->a->plan_only)
+		return print_only(x, p);
+	return run_plan(x, p);
 }
 
 /* Plan the request and run it; a refused plan is driven too, so that the

@@ -31,6 +31,7 @@
 #include "tsdbtop/format.h"
 #include "tsdbtop/headless.h"
 #include "tsdbtop/once.h"
+#include "tsdbtop/pgres.h"
 #include "tsdbtop/sanitize.h"
 #include "tsdbtop/version.h"
 
@@ -157,82 +158,97 @@ static void cancel(PGconn *pg)
 	}
 }
 
-/* Run the COPY into fd. Returns 0 with rows and bytes set, or -1 with err. */
-static int copy_out(PGconn *pg, const char *sql, int fd, double timeout, long long *rows, long long *bytes,
-		    char *err, size_t n)
+/* The steps of the COPY: 0 to go on, COPY_FAILED (err said), or
+ * COPY_CANCEL (err said; the server is asked to stop the COPY). */
+enum { COPY_FAILED = -1, COPY_CANCEL = -2 };
+
+/* err from libpq's last message; COPY_CANCEL. */
+static int copy_lost(PGconn *pg, char *err, size_t n)
 {
-	*rows = -1;
-	*bytes = 0;
+	one_line(err, n, PQerrorMessage(pg));
+	return COPY_CANCEL;
+}
+
+/* Send the COPY and flush it out. */
+static int copy_send(PGconn *pg, const char *sql, double deadline, char *err, size_t n)
+{
 	if (!PQsendQuery(pg, sql)) {
 		one_line(err, n, PQerrorMessage(pg));
-		return -1;
+		return COPY_FAILED;
 	}
-	double deadline = now_s() + timeout;
 	int f;
-	while ((f = PQflush(pg)) == 1)
-		if (wait_sock(pg, POLLIN | POLLOUT, deadline, err, n) != 0 || !PQconsumeInput(pg))
-			goto fail;
-	if (f < 0) {
-		one_line(err, n, PQerrorMessage(pg));
-		goto fail;
+	while ((f = PQflush(pg)) == 1) {
+		if (wait_sock(pg, POLLIN | POLLOUT, deadline, err, n) != 0)
+			return COPY_CANCEL;
+		if (!PQconsumeInput(pg))
+			return copy_lost(pg, err, n);
 	}
-	/* Wait for the CopyOutResponse (or an error). */
-	PGresult *res;
-	for (;;) {
-		while (PQisBusy(pg)) {
-			if (wait_sock(pg, POLLIN, deadline, err, n) != 0)
-				goto fail;
-			if (!PQconsumeInput(pg)) {
-				one_line(err, n, PQerrorMessage(pg));
-				goto fail;
-			}
-		}
-		res = PQgetResult(pg);
-		if (!res) {
-			snprintf(err, n, "the server sent no COPY data");
-			return -1;
-		}
-		if (PQresultStatus(res) == PGRES_COPY_OUT) {
-			PQclear(res);
-			break;
-		}
-		one_line(err, n, PQresultErrorMessage(res));
+	return f < 0 ? copy_lost(pg, err, n) : 0;
+}
+
+/* Wait for the CopyOutResponse (or an error). */
+static int copy_start(PGconn *pg, double deadline, char *err, size_t n)
+{
+	while (PQisBusy(pg)) {
+		if (wait_sock(pg, POLLIN, deadline, err, n) != 0)
+			return COPY_CANCEL;
+		if (!PQconsumeInput(pg))
+			return copy_lost(pg, err, n);
+	}
+	PGresult *res = PQgetResult(pg);
+	if (!res) {
+		snprintf(err, n, "the server sent no COPY data");
+		return COPY_FAILED;
+	}
+	if (PQresultStatus(res) == PGRES_COPY_OUT) {
 		PQclear(res);
-		while ((res = PQgetResult(pg)) != NULL)
-			PQclear(res);
-		return -1;
+		return 0;
 	}
+	one_line(err, n, PQresultErrorMessage(res));
+	PQclear(res);
+	while ((res = PQgetResult(pg)) != NULL)
+		PQclear(res);
+	return COPY_FAILED;
+}
+
+/* The rows into fd until the server's end of data (bytes counted), each
+ * silence bounded by timeout. */
+static int copy_stream(PGconn *pg, int fd, double timeout, long long *bytes, char *err, size_t n)
+{
+	double deadline = now_s() + timeout;
 	for (;;) {
 		char *buf = NULL;
 		int got = PQgetCopyData(pg, &buf, 1);
-		if (got > 0) {
-			int w = write_all(fd, buf, (size_t)got);
-			PQfreemem(buf);
-			if (w != 0) {
-				snprintf(err, n, "cannot write: %s", strerror(errno));
-				goto fail;
-			}
-			*bytes += got;
-			deadline = now_s() + timeout;   /* a deadline per silence, not for the whole COPY */
-			if (interrupted) {
-				snprintf(err, n, "interrupted: the COPY was cancelled");
-				goto fail;
-			}
-			continue;
-		}
+		if (got < 0)
+			return 0;   /* -1 done, -2 error: the result says which */
 		if (got == 0) {
 			if (wait_sock(pg, POLLIN, deadline, err, n) != 0)
-				goto fail;
-			if (!PQconsumeInput(pg)) {
-				one_line(err, n, PQerrorMessage(pg));
-				goto fail;
-			}
+				return COPY_CANCEL;
+			if (!PQconsumeInput(pg))
+				return copy_lost(pg, err, n);
 			continue;
 		}
-		break;   /* -1 done, -2 error: the result says which */
+		int w = write_all(fd, buf, (size_t)got);
+		PQfreemem(buf);
+		if (w != 0) {
+			snprintf(err, n, "cannot write: %s", strerror(errno));
+			return COPY_CANCEL;
+		}
+		*bytes += got;
+		deadline = now_s() + timeout;   /* a deadline per silence, not for the whole COPY */
+		if (interrupted) {
+			snprintf(err, n, "interrupted: the COPY was cancelled");
+			return COPY_CANCEL;
+		}
 	}
+}
+
+/* The COPY's own result: rows from its command tag, or its error. */
+static int copy_finish(PGconn *pg, long long *rows, char *err, size_t n)
+{
 	int rc = 0;
 	err[0] = '\0';
+	PGresult *res;
 	while ((res = PQgetResult(pg)) != NULL) {
 		if (PQresultStatus(res) == PGRES_COMMAND_OK) {
 			const char *t = PQcmdTuples(res);
@@ -249,9 +265,25 @@ static int copy_out(PGconn *pg, const char *sql, int fd, double timeout, long lo
 		rc = -1;
 	}
 	return rc;
-fail:
+}
+
+/* Run the COPY into fd. Returns 0 with rows and bytes set, or -1 with err. */
+static int copy_out(PGconn *pg, const char *sql, int fd, double timeout, long long *rows, long long *bytes,
+		    char *err, size_t n)
+{
+	*rows = -1;
+	*bytes = 0;
+	double deadline = now_s() + timeout;
+	int rc = copy_send(pg, sql, deadline, err, n);
+	if (rc == 0)
+		rc = copy_start(pg, deadline, err, n);
+	if (rc == 0)
+		rc = copy_stream(pg, fd, timeout, bytes, err, n);
+	if (rc == 0)
+		return copy_finish(pg, rows, err, n);
 	/* The caller drops the connection; ask the server to stop first. */
-	cancel(pg);
+	if (rc == COPY_CANCEL)
+		cancel(pg);
 	return -1;
 }
 
@@ -267,12 +299,28 @@ static int fsync_dir(const char *path)
 	return rc;
 }
 
-int cmd_archive(int argc, char **argv)
+/* ---------------------------------------------------------------- the command */
+
+/* One archive: the arguments, the session, the chunk as resolved and what
+ * the COPY wrote. */
+struct archive_job {
+	struct archive_args a;
+	struct hl_session *h;
+	PGconn *pg;
+	char sch[NAME_LEN], nm[NAME_LEN], hs[NAME_LEN], hn[NAME_LEN];  /* as the server spells them */
+	char sql[2 * 4 * 64 + 128], qual[300], ht[300];               /* the COPY; names as shown */
+	char fname[600], cname[300];                                   /* FILE and CHUNK, sanitised */
+	char tmp[4200];                                                /* FILE.tmp */
+	long long rows, bytes;
+	double secs;
+};
+
+/* Arguments: -1 to go on, else the exit code (help printed: 0). */
+static int archive_parse(struct archive_args *a, int argc, char **argv)
 {
-	struct archive_args a = { .format = "csv" };
-	if (cli_parse_cmd(&a.o, argc, argv, stderr, "archive", archive_opts, 4, archive_opt, &a, a.pos, &a.npos, 2) != 0)
+	if (cli_parse_cmd(&a->o, argc, argv, stderr, "archive", archive_opts, 4, archive_opt, a, a->pos, &a->npos, 2) != 0)
 		return HL_EXIT_USAGE;
-	if (a.o.mode == MODE_HELP) {
+	if (a->o.mode == MODE_HELP) {
 		cli_usage_cmd(stdout, "archive CHUNK --out FILE [--format csv] [--dry-run] [--json] [CONNINFO]",
 			      "Write one chunk's rows to FILE as CSV with a header line: a client-side\n"
 			      "COPY (SELECT * FROM CHUNK) TO STDOUT, written to FILE.tmp, fsync'ed, then renamed over\n"
@@ -283,167 +331,217 @@ int cmd_archive(int argc, char **argv)
 			      archive_opts, 4);
 		return 0;
 	}
-	if (a.npos < 1) {
+	if (a->npos < 1) {
 		fprintf(stderr, "tsdbtop archive: which chunk? (tsdbtop archive CHUNK --out FILE)\n");
 		return HL_EXIT_USAGE;
 	}
-	if (!a.out || !a.out[0]) {
+	if (!a->out || !a->out[0]) {
 		fprintf(stderr, "tsdbtop archive: --out FILE is required\n");
 		return HL_EXIT_USAGE;
 	}
-	if (a.npos > 1)
-		a.o.conninfo = a.pos[1];
-	char fname[600], cname[300];
-	sanitize_text(fname, sizeof fname, a.out);
-	sanitize_text(cname, sizeof cname, a.pos[0]);
+	if (a->npos > 1)
+		a->o.conninfo = a->pos[1];
+	return -1;
+}
 
-	char msg[512];
-	struct hl_session *h = hl_open(&a.o, msg, sizeof msg);
-	if (!h) {
-		fprintf(stderr, "tsdbtop archive: %s\n", msg);
-		return HL_EXIT_NOCONN;
-	}
-	int rc = HL_EXIT_FAILED;
-	PGresult *look = NULL;
-	char tmp[4200] = "";
-	int fd = -1;
-	char *es = NULL, *en = NULL;
-	if (!hl_info(h)->ts_installed) {
-		char db[80];
-		sanitize_text(db, sizeof db, hl_info(h)->database);
-		fprintf(stderr, "tsdbtop archive: TimescaleDB is not installed in database %s\n", db);
-		goto out;
-	}
-	struct conn_error e;
-	const char *p1[] = { a.pos[0] };
-	if (hl_exec(h, chunk_sql, 1, p1, 60, &look, &e) != 0) {
-		fprintf(stderr, "tsdbtop archive: %s\n", e.message);   /* hl_exec made it one sanitised line */
-		goto out;
-	}
-	if (PQntuples(look) < 1 || PQgetisnull(look, 0, 2)) {
-		fprintf(stderr, "tsdbtop archive: %s is not a chunk of a hypertable\n", cname);
-		goto out;
-	}
-	PGconn *pg = conn_pg(hl_conn(h));
-	const char *sch = PQgetvalue(look, 0, 0), *nm = PQgetvalue(look, 0, 1);
-	es = pg ? PQescapeIdentifier(pg, sch, strlen(sch)) : NULL;
-	en = pg ? PQescapeIdentifier(pg, nm, strlen(nm)) : NULL;
-	if (!es || !en) {
+/* The COPY's text: the chunk's names quoted by PQescapeIdentifier. */
+static int archive_sql(struct archive_job *j)
+{
+	char *es = j->pg ? PQescapeIdentifier(j->pg, j->sch, strlen(j->sch)) : NULL;
+	char *en = j->pg ? PQescapeIdentifier(j->pg, j->nm, strlen(j->nm)) : NULL;
+	int rc = -1;
+	if (es && en) {
+		snprintf(j->sql, sizeof j->sql, "COPY (SELECT * FROM %s.%s) TO STDOUT WITH (FORMAT csv, HEADER)", es, en);
+		rc = 0;
+	} else {
 		fprintf(stderr, "tsdbtop archive: cannot quote the chunk's name: the connection is gone\n");
-		goto out;
 	}
-	char sql[2 * 4 * 64 + 128], qual[300], ht[300];
-	snprintf(sql, sizeof sql, "COPY (SELECT * FROM %s.%s) TO STDOUT WITH (FORMAT csv, HEADER)", es, en);
-	once_qualname(qual, sizeof qual, sch, nm);
-	once_qualname(ht, sizeof ht, PQgetvalue(look, 0, 3), PQgetvalue(look, 0, 4));
-	if (a.dry_run) {
-		if (a.json) {
-			struct json_object *d = json_object_new_object();
-			json_object_object_add(d, "version", json_object_new_int(ONCE_JSON_VERSION));
-			json_object_object_add(d, "tsdbtop", json_object_new_string(TSDBTOP_VERSION));
-			json_object_object_add(d, "command", json_object_new_string("archive"));
-			json_object_object_add(d, "chunk_schema", json_object_new_string(sch));
-			json_object_object_add(d, "chunk_name", json_object_new_string(nm));
-			json_object_object_add(d, "file", json_object_new_string(a.out));
-			json_object_object_add(d, "format", json_object_new_string(a.format));
-			json_object_object_add(d, "dry_run", json_object_new_boolean(true));
-			json_object_object_add(d, "sql", json_object_new_string(sql));
-			puts(json_object_to_json_string_ext(d, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-			json_object_put(d);
-		} else {
-			char s[sizeof sql];
-			sanitize_text(s, sizeof s, sql);
-			printf("-- dry run: would write chunk %s of %s to %s; nothing written\n%s;\n", qual, ht, fname, s);
-		}
-		rc = HL_EXIT_OK;
-		goto out;
-	}
+	PQfreemem(es);
+	PQfreemem(en);
+	return rc;
+}
 
-	snprintf(tmp, sizeof tmp, "%s.tmp", a.out);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		int en2 = errno;
-		tmp[0] = '\0';   /* not ours: never removed */
-		if (en2 == EEXIST)
-			fprintf(stderr, "tsdbtop archive: %s.tmp exists (another archive to %s running, or left by a crash:"
-					" remove it)\n", fname, fname);
-		else
-			fprintf(stderr, "tsdbtop archive: cannot create %s.tmp: %s\n", fname, strerror(en2));
-		goto out;
+/* Resolve CHUNK ($1::regclass) and build the COPY: 0, or -1 (said). */
+static int archive_resolve(struct archive_job *j)
+{
+	if (!hl_info(j->h)->ts_installed) {
+		char db[80];
+		sanitize_text(db, sizeof db, hl_info(j->h)->database);
+		fprintf(stderr, "tsdbtop archive: TimescaleDB is not installed in database %s\n", db);
+		return -1;
 	}
+	PGresult *look = NULL;
+	struct conn_error e;
+	const char *p1[] = { j->a.pos[0] };
+	if (hl_exec(j->h, chunk_sql, 1, p1, 60, &look, &e) != 0) {
+		fprintf(stderr, "tsdbtop archive: %s\n", e.message);   /* hl_exec made it one sanitised line */
+		return -1;
+	}
+	bool chunk = !pgres_isnull(look, 0, "is_chunk");
+	pgres_copy(j->sch, sizeof j->sch, look, 0, "chunk_schema");
+	pgres_copy(j->nm, sizeof j->nm, look, 0, "chunk_name");
+	pgres_copy(j->hs, sizeof j->hs, look, 0, "hypertable_schema");
+	pgres_copy(j->hn, sizeof j->hn, look, 0, "hypertable_name");
+	PQclear(look);
+	if (!chunk) {
+		fprintf(stderr, "tsdbtop archive: %s is not a chunk of a hypertable\n", j->cname);
+		return -1;
+	}
+	j->pg = conn_pg(hl_conn(j->h));
+	if (archive_sql(j) != 0)
+		return -1;
+	once_qualname(j->qual, sizeof j->qual, j->sch, j->nm);
+	once_qualname(j->ht, sizeof j->ht, j->hs, j->hn);
+	return 0;
+}
+
+/* The head of both JSON documents. */
+static struct json_object *archive_doc(const struct archive_job *j)
+{
+	struct json_object *d = json_object_new_object();
+	json_object_object_add(d, "version", json_object_new_int(ONCE_JSON_VERSION));
+	json_object_object_add(d, "tsdbtop", json_object_new_string(TSDBTOP_VERSION));
+	json_object_object_add(d, "command", json_object_new_string("archive"));
+	json_object_object_add(d, "chunk_schema", json_object_new_string(j->sch));
+	json_object_object_add(d, "chunk_name", json_object_new_string(j->nm));
+	return d;
+}
+
+static void archive_dry_run(const struct archive_job *j)
+{
+	if (j->a.json) {
+		struct json_object *d = archive_doc(j);
+		json_object_object_add(d, "file", json_object_new_string(j->a.out));
+		json_object_object_add(d, "format", json_object_new_string(j->a.format));
+		json_object_object_add(d, "dry_run", json_object_new_boolean(true));
+		json_object_object_add(d, "sql", json_object_new_string(j->sql));
+		hl_print_json(d);
+	} else {
+		char s[sizeof j->sql];
+		sanitize_text(s, sizeof s, j->sql);
+		printf("-- dry run: would write chunk %s of %s to %s; nothing written\n%s;\n", j->qual, j->ht, j->fname, s);
+	}
+}
+
+/* Create FILE.tmp (never one that exists): the descriptor, or -1 (said). */
+static int archive_open_tmp(struct archive_job *j)
+{
+	snprintf(j->tmp, sizeof j->tmp, "%s.tmp", j->a.out);
+	int fd = open(j->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd >= 0)
+		return fd;
+	int en = errno;
+	j->tmp[0] = '\0';   /* not ours: never removed */
+	if (en == EEXIST)
+		fprintf(stderr, "tsdbtop archive: %s.tmp exists (another archive to %s running, or left by a crash:"
+				" remove it)\n", j->fname, j->fname);
+	else
+		fprintf(stderr, "tsdbtop archive: cannot create %s.tmp: %s\n", j->fname, strerror(en));
+	return -1;
+}
+
+/* After the COPY (crc): FILE.tmp to disk and renamed over FILE. */
+static int archive_settle(struct archive_job *j, int fd, int crc, char *msg, size_t n)
+{
+	if (crc == 0 && fsync(fd) != 0) {
+		snprintf(msg, n, "cannot write %s.tmp: %s", j->fname, strerror(errno));
+		crc = -1;
+	}
+	if (close(fd) != 0 && crc == 0) {
+		snprintf(msg, n, "cannot write %s.tmp: %s", j->fname, strerror(errno));
+		crc = -1;
+	}
+	if (crc == 0 && interrupted) {
+		snprintf(msg, n, "interrupted");
+		crc = -1;
+	}
+	if (crc == 0 && rename(j->tmp, j->a.out) != 0) {
+		snprintf(msg, n, "cannot rename %s.tmp to %s: %s", j->fname, j->fname, strerror(errno));
+		crc = -1;
+	}
+	return crc;
+}
+
+/* The COPY into FILE.tmp, renamed over FILE, SIGINT/SIGTERM cancelling it:
+ * 0, or -1 (said; FILE untouched, FILE.tmp removed). */
+static int archive_write(struct archive_job *j)
+{
+	int fd = archive_open_tmp(j);
+	if (fd < 0)
+		return -1;
 	struct sigaction sa, old_int, old_term;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_sig;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
-	long long rows, bytes;
+	char msg[512] = "";
 	double t0 = now_s();
-	double timeout = a.o.statement_timeout + 15;
-	int crc = copy_out(pg, sql, fd, timeout, &rows, &bytes, msg, sizeof msg);
-	if (crc == 0 && fsync(fd) != 0) {
-		snprintf(msg, sizeof msg, "cannot write %s.tmp: %s", fname, strerror(errno));
-		crc = -1;
-	}
-	if (close(fd) != 0 && crc == 0) {
-		snprintf(msg, sizeof msg, "cannot write %s.tmp: %s", fname, strerror(errno));
-		crc = -1;
-	}
-	fd = -1;
-	if (crc == 0 && interrupted) {
-		snprintf(msg, sizeof msg, "interrupted");
-		crc = -1;
-	}
-	if (crc == 0 && rename(tmp, a.out) != 0) {
-		snprintf(msg, sizeof msg, "cannot rename %s.tmp to %s: %s", fname, fname, strerror(errno));
-		crc = -1;
-	}
+	double timeout = j->a.o.statement_timeout + 15;
+	int crc = copy_out(j->pg, j->sql, fd, timeout, &j->rows, &j->bytes, msg, sizeof msg);
+	crc = archive_settle(j, fd, crc, msg, sizeof msg);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	if (crc != 0) {
-		unlink(tmp);
-		tmp[0] = '\0';
-		fprintf(stderr, "tsdbtop archive: %s: %s (nothing written to %s)\n", qual, msg, fname);
-		goto out;
+		unlink(j->tmp);
+		fprintf(stderr, "tsdbtop archive: %s: %s (nothing written to %s)\n", j->qual, msg, j->fname);
 	}
-	tmp[0] = '\0';
-	fsync_dir(a.out);
-	double secs = now_s() - t0;
-	if (a.json) {
-		struct json_object *d = json_object_new_object();
-		json_object_object_add(d, "version", json_object_new_int(ONCE_JSON_VERSION));
-		json_object_object_add(d, "tsdbtop", json_object_new_string(TSDBTOP_VERSION));
-		json_object_object_add(d, "command", json_object_new_string("archive"));
-		json_object_object_add(d, "chunk_schema", json_object_new_string(sch));
-		json_object_object_add(d, "chunk_name", json_object_new_string(nm));
-		json_object_object_add(d, "hypertable_schema", json_object_new_string(PQgetvalue(look, 0, 3)));
-		json_object_object_add(d, "hypertable_name", json_object_new_string(PQgetvalue(look, 0, 4)));
-		json_object_object_add(d, "file", json_object_new_string(a.out));
-		json_object_object_add(d, "format", json_object_new_string(a.format));
+	j->tmp[0] = '\0';
+	if (crc != 0)
+		return -1;
+	fsync_dir(j->a.out);
+	j->secs = now_s() - t0;
+	return 0;
+}
+
+static void archive_report(const struct archive_job *j)
+{
+	if (j->a.json) {
+		struct json_object *d = archive_doc(j);
+		json_object_object_add(d, "hypertable_schema", json_object_new_string(j->hs));
+		json_object_object_add(d, "hypertable_name", json_object_new_string(j->hn));
+		json_object_object_add(d, "file", json_object_new_string(j->a.out));
+		json_object_object_add(d, "format", json_object_new_string(j->a.format));
 		json_object_object_add(d, "dry_run", json_object_new_boolean(false));
-		json_object_object_add(d, "rows", rows >= 0 ? json_object_new_int64(rows) : NULL);
-		json_object_object_add(d, "bytes", json_object_new_int64(bytes));
-		json_object_object_add(d, "seconds", json_object_new_double(secs));
-		puts(json_object_to_json_string_ext(d, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(d);
+		json_object_object_add(d, "rows", j->rows >= 0 ? json_object_new_int64(j->rows) : NULL);
+		json_object_object_add(d, "bytes", json_object_new_int64(j->bytes));
+		json_object_object_add(d, "seconds", json_object_new_double(j->secs));
+		hl_print_json(d);
 	} else {
 		char b[32], r[32];
-		if (rows >= 0)
-			snprintf(r, sizeof r, "%lld", rows);
+		if (j->rows >= 0)
+			snprintf(r, sizeof r, "%lld", j->rows);
 		else
 			snprintf(r, sizeof r, "?");
-		printf("archived %s (%s): %s rows, %s, to %s in %.1f s\n", qual, ht, r,
-		       fmt_bytes(b, sizeof b, (double)bytes), fname, secs);
+		printf("archived %s (%s): %s rows, %s, to %s in %.1f s\n", j->qual, j->ht, r,
+		       fmt_bytes(b, sizeof b, (double)j->bytes), j->fname, j->secs);
 	}
-	rc = HL_EXIT_OK;
-out:
-	if (fd >= 0)
-		close(fd);
-	if (tmp[0])
-		unlink(tmp);
-	PQfreemem(es);
-	PQfreemem(en);
-	PQclear(look);
-	hl_close(h);
+}
+
+int cmd_archive(int argc, char **argv)
+{
+	struct archive_job j = { .a.format = "csv" };
+	int rc = archive_parse(&j.a, argc, argv);
+	if (rc >= 0)
+		return rc;
+	sanitize_text(j.fname, sizeof j.fname, j.a.out);
+	sanitize_text(j.cname, sizeof j.cname, j.a.pos[0]);
+	char msg[512];
+	j.h = hl_open(&j.a.o, msg, sizeof msg);
+	if (!j.h) {
+		fprintf(stderr, "tsdbtop archive: %s\n", msg);
+		return HL_EXIT_NOCONN;
+	}
+	rc = HL_EXIT_FAILED;
+	if (archive_resolve(&j) != 0) {
+		/* said */
+	} else if (j.a.dry_run) {
+		archive_dry_run(&j);
+		rc = HL_EXIT_OK;
+	} else if (archive_write(&j) == 0) {
+		archive_report(&j);
+		rc = HL_EXIT_OK;
+	}
+	hl_close(j.h);
 	return rc;
 }

@@ -18,6 +18,7 @@
 #include "tsdbtop/cli.h"
 #include "tsdbtop/config.h"
 #include "tsdbtop/headless.h"
+#include "tsdbtop/pgres.h"
 #include "tsdbtop/sanitize.h"
 #include "tsdbtop/server.h"
 
@@ -122,13 +123,13 @@ static const char validate_sql[] =
 	" (SELECT count(*) FROM timescaledb_information.jobs WHERE hypertable_schema = 'factory_telemetry'"
 	"   AND proc_name = 'policy_refresh_continuous_aggregate') AS refresh_policies";
 
-static const char *cell(PGresult *r, const char *col)
+/* The first row's text of col, or NULL. */
+static const char *cell(const PGresult *r, const char *col)
 {
-	int c = PQfnumber(r, col);
-	return c < 0 || PQgetisnull(r, 0, c) ? NULL : PQgetvalue(r, 0, c);
+	return pgres_text(r, 0, col, NULL);
 }
 
-static bool truthy(PGresult *r, const char *col)
+static bool truthy(const PGresult *r, const char *col)
 {
 	const char *v = cell(r, col);
 	return v && strcmp(v, "t") == 0;

@@ -18,6 +18,7 @@
 #include "tsdbtop/headless.h"
 #include "tsdbtop/health.h"
 #include "tsdbtop/once.h"
+#include "tsdbtop/pgres.h"
 #include "tsdbtop/sanitize.h"
 #include "tsdbtop/version.h"
 
@@ -192,6 +193,7 @@ static int out_opt(void *ud, int idx, const char *arg, FILE *err)
 static int snapshot_cmd(int argc, char **argv, const char *name, const char *synopsis,
 			const char *about, struct cmd_args *a, struct snapshot *snap)
 {
+	memset(snap, 0, sizeof *snap);   /* empty whatever is returned */
 	if (cli_parse_cmd(&a->o, argc, argv, stderr, name, out_opts, 1, out_opt, a, a->pos, &a->npos, 1) != 0)
 		return HL_EXIT_USAGE;
 	if (want_help(a, synopsis, about, out_opts, 1))
@@ -205,7 +207,6 @@ static int snapshot_cmd(int argc, char **argv, const char *name, const char *syn
 	if (crc >= 0)
 		return crc;
 	a->o.compat = a->o.compat || cfg_compat;
-	memset(snap, 0, sizeof *snap);
 	if (headless_snapshot(&a->o, snap, &th, msg, sizeof msg) != 0) {
 		fprintf(stderr, "tsdbtop %s: %s\n", name, msg);
 		snapshot_free(snap);
@@ -374,12 +375,12 @@ static const char metrics_ts_sql[] =
 	" (SELECT count(*) FROM timescaledb_information.continuous_aggregates) AS caggs,"
 	" (SELECT count(*) FROM timescaledb_information.jobs) AS jobs";
 
-static struct json_object *jcell(PGresult *r, const char *col, bool num)
+/* The first row's col as JSON (num: a number), NULL when NULL or missing. */
+static struct json_object *jcell(const PGresult *r, const char *col, bool num)
 {
-	int c = PQfnumber(r, col);
-	if (c < 0 || PQntuples(r) < 1 || PQgetisnull(r, 0, c))
+	const char *v = pgres_text(r, 0, col, NULL);
+	if (!v)
 		return NULL;
-	const char *v = PQgetvalue(r, 0, c);
 	if (!num)
 		return json_object_new_string(v);
 	if (strpbrk(v, ".eE"))
@@ -387,12 +388,54 @@ static struct json_object *jcell(PGresult *r, const char *col, bool num)
 	return json_object_new_int64(strtoll(v, NULL, 10));
 }
 
-static double dcell(PGresult *r, const char *col)
+static double dcell(const PGresult *r, const char *col)
 {
-	int c = PQfnumber(r, col);
-	if (c < 0 || PQntuples(r) < 1 || PQgetisnull(r, 0, c))
-		return NAN;
-	return strtod(PQgetvalue(r, 0, c), NULL);
+	return pgres_double(r, 0, col, NAN);
+}
+
+/* r: the database's figures; t: TimescaleDB's (NULL: not installed). */
+static void metrics_json(struct hl_session *h, const PGresult *r, const PGresult *t)
+{
+	struct json_object *doc = hl_json_doc("metrics"), *ts = NULL;
+	json_object_object_add(doc, "database", json_object_new_string(hl_info(h)->database));
+	json_object_object_add(doc, "db_bytes", jcell(r, "db_bytes", true));
+	json_object_object_add(doc, "connections", jcell(r, "numbackends", true));
+	json_object_object_add(doc, "max_connections", jcell(r, "max_connections", true));
+	json_object_object_add(doc, "blks_hit", jcell(r, "blks_hit", true));
+	json_object_object_add(doc, "blks_read", jcell(r, "blks_read", true));
+	json_object_object_add(doc, "cache_hit_ratio", jcell(r, "hit_ratio", true));
+	if (t) {
+		ts = json_object_new_object();
+		json_object_object_add(ts, "hypertables", jcell(t, "hypertables", true));
+		json_object_object_add(ts, "chunks", jcell(t, "chunks", true));
+		json_object_object_add(ts, "compressed_chunks", jcell(t, "compressed_chunks", true));
+		json_object_object_add(ts, "continuous_aggregates", jcell(t, "caggs", true));
+		json_object_object_add(ts, "jobs", jcell(t, "jobs", true));
+	}
+	json_object_object_add(doc, "timescaledb", ts);
+	hl_print_json(doc);
+}
+
+static void metrics_text(struct hl_session *h, const PGresult *r, const PGresult *t)
+{
+	char b[32], p[16], db[80];
+	sanitize_text(db, sizeof db, hl_info(h)->database);
+	printf("database:        %s\n", db);
+	printf("size:            %s (%.0f bytes)\n", fmt_bytes(b, sizeof b, dcell(r, "db_bytes")),
+	       dcell(r, "db_bytes"));
+	printf("connections:     %.0f of %.0f\n", dcell(r, "numbackends"), dcell(r, "max_connections"));
+	double ratio = dcell(r, "hit_ratio");
+	printf("cache hit ratio: %s%s\n", fmt_pct(p, sizeof p, ratio),
+	       isnan(ratio) ? " (the server keeps no statistics)" : " since stats reset");
+	if (t) {
+		printf("hypertables:     %.0f\n", dcell(t, "hypertables"));
+		printf("chunks:          %.0f (%.0f compressed)\n", dcell(t, "chunks"),
+		       dcell(t, "compressed_chunks"));
+		printf("aggregates:      %.0f\n", dcell(t, "caggs"));
+		printf("jobs:            %.0f\n", dcell(t, "jobs"));
+	} else {
+		printf("timescaledb:     not installed in database %s\n", db);
+	}
 }
 
 int cmd_metrics(int argc, char **argv)
@@ -420,45 +463,10 @@ int cmd_metrics(int argc, char **argv)
 		rc = act_report_error("metrics", &e);
 		goto out;
 	}
-	if (a.json) {
-		struct json_object *doc = hl_json_doc("metrics"), *ts = NULL;
-		json_object_object_add(doc, "database", json_object_new_string(hl_info(h)->database));
-		json_object_object_add(doc, "db_bytes", jcell(r, "db_bytes", true));
-		json_object_object_add(doc, "connections", jcell(r, "numbackends", true));
-		json_object_object_add(doc, "max_connections", jcell(r, "max_connections", true));
-		json_object_object_add(doc, "blks_hit", jcell(r, "blks_hit", true));
-		json_object_object_add(doc, "blks_read", jcell(r, "blks_read", true));
-		json_object_object_add(doc, "cache_hit_ratio", jcell(r, "hit_ratio", true));
-		if (t) {
-			ts = json_object_new_object();
-			json_object_object_add(ts, "hypertables", jcell(t, "hypertables", true));
-			json_object_object_add(ts, "chunks", jcell(t, "chunks", true));
-			json_object_object_add(ts, "compressed_chunks", jcell(t, "compressed_chunks", true));
-			json_object_object_add(ts, "continuous_aggregates", jcell(t, "caggs", true));
-			json_object_object_add(ts, "jobs", jcell(t, "jobs", true));
-		}
-		json_object_object_add(doc, "timescaledb", ts);
-		hl_print_json(doc);
-	} else {
-		char b[32], p[16], db[80];
-		sanitize_text(db, sizeof db, hl_info(h)->database);
-		printf("database:        %s\n", db);
-		printf("size:            %s (%.0f bytes)\n", fmt_bytes(b, sizeof b, dcell(r, "db_bytes")),
-		       dcell(r, "db_bytes"));
-		printf("connections:     %.0f of %.0f\n", dcell(r, "numbackends"), dcell(r, "max_connections"));
-		double ratio = dcell(r, "hit_ratio");
-		printf("cache hit ratio: %s%s\n", fmt_pct(p, sizeof p, ratio),
-		       isnan(ratio) ? " (the server keeps no statistics)" : " since stats reset");
-		if (t) {
-			printf("hypertables:     %.0f\n", dcell(t, "hypertables"));
-			printf("chunks:          %.0f (%.0f compressed)\n", dcell(t, "chunks"),
-			       dcell(t, "compressed_chunks"));
-			printf("aggregates:      %.0f\n", dcell(t, "caggs"));
-			printf("jobs:            %.0f\n", dcell(t, "jobs"));
-		} else {
-			printf("timescaledb:     not installed in database %s\n", db);
-		}
-	}
+	if (a.json)
+		metrics_json(h, r, t);
+	else
+		metrics_text(h, r, t);
 out:
 	PQclear(r);
 	PQclear(t);

@@ -20,6 +20,7 @@
 
 #include "tsdbtop/action.h"
 #include "tsdbtop/headless.h"
+#include "tsdbtop/pgres.h"
 #include "tsdbtop/sanitize.h"
 
 #include "act_run.h"
@@ -154,15 +155,15 @@ static int ret_lookup(struct act_run *x, const char *table, struct policy *pol)
 		return rc == HL_EXIT_USAGE ? HL_EXIT_FAILED : rc;
 	}
 	int rc = -1;
-	if (PQntuples(look) < 1 || PQgetisnull(look, 0, 0)) {
+	if (pgres_isnull(look, 0, "job_id")) {
 		fprintf(stderr, "tsdbtop retention: %s has no retention policy\n", tname);
 		rc = HL_EXIT_FAILED;
 	} else {
-		pol->job = (int)strtol(PQgetvalue(look, 0, 0), NULL, 10);
-		snprintf(pol->drop_after, sizeof pol->drop_after, "%s", PQgetvalue(look, 0, 1));
-		pol->interval_typed = strcmp(PQgetvalue(look, 0, 2), "string") == 0;
-		pol->scheduled = strcmp(PQgetvalue(look, 0, 3), "t") == 0;
-		snprintf(pol->qualified, sizeof pol->qualified, "%s", PQgetvalue(look, 0, 4));
+		pol->job = (int)pgres_ll(look, 0, "job_id", 0);
+		pgres_copy(pol->drop_after, sizeof pol->drop_after, look, 0, "drop_after");
+		pol->interval_typed = strcmp(pgres_text(look, 0, "drop_after_type", ""), "string") == 0;
+		pol->scheduled = pgres_bool(look, 0, "scheduled", false);
+		pgres_copy(pol->qualified, sizeof pol->qualified, look, 0, "qualified");
 		sanitize_text(pol->shown, sizeof pol->shown, pol->qualified);
 	}
 	PQclear(look);
@@ -321,23 +322,26 @@ static const struct cli_opt refresh_opts[] = {
 };
 #define REFRESH_NOPTS ((int)(sizeof refresh_opts / sizeof refresh_opts[0]))
 
-static void refresh_report(const struct act_args *a, PGresult *look, const char *qual, double secs)
+/* A JSON string of the lookup's col, null when NULL. */
+static struct json_object *jtext(const PGresult *look, const char *col)
 {
-	char ws[64], we[64];
-	snprintf(ws, sizeof ws, "%s", PQgetisnull(look, 0, 1) ? "open" : PQgetvalue(look, 0, 1));
-	snprintf(we, sizeof we, "%s", PQgetisnull(look, 0, 2) ? "open" : PQgetvalue(look, 0, 2));
+	const char *v = pgres_text(look, 0, col, NULL);
+	return v ? json_object_new_string(v) : NULL;
+}
+
+static void refresh_report(const struct act_args *a, const PGresult *look, const char *qual, double secs)
+{
 	if (a->json) {
 		struct json_object *doc = hl_json_doc("refresh");
-		json_object_object_add(doc, "cagg", json_object_new_string(PQgetvalue(look, 0, 0)));
+		json_object_object_add(doc, "cagg", json_object_new_string(pgres_text(look, 0, "qualified", "")));
 		json_object_object_add(doc, "dry_run", json_object_new_boolean(false));
-		json_object_object_add(doc, "window_start", PQgetisnull(look, 0, 1) ? NULL :
-					json_object_new_string(PQgetvalue(look, 0, 1)));
-		json_object_object_add(doc, "window_end", PQgetisnull(look, 0, 2) ? NULL :
-					json_object_new_string(PQgetvalue(look, 0, 2)));
+		json_object_object_add(doc, "window_start", jtext(look, "window_start"));
+		json_object_object_add(doc, "window_end", jtext(look, "window_end"));
 		json_object_object_add(doc, "seconds", json_object_new_double(secs));
 		hl_print_json(doc);
 	} else {
-		printf("refreshed %s from %s to %s in %.1f s\n", qual, ws, we, secs);
+		printf("refreshed %s from %s to %s in %.1f s\n", qual, pgres_text(look, 0, "window_start", "open"),
+		       pgres_text(look, 0, "window_end", "open"), secs);
 	}
 }
 
@@ -352,18 +356,19 @@ static int refresh_one(struct act_run *x, const char *cagg)
 	if (hl_exec(x->h, refresh_lookup_sql, 3, p, act_deadline(&a->o), &look, &e) != 0)
 		return act_report_error(a->cmd, &e);
 	int rc = HL_EXIT_OK;
-	if (PQntuples(look) < 1 || PQgetisnull(look, 0, 0)) {
+	const char *cagg_q = pgres_text(look, 0, "qualified", NULL);
+	if (!cagg_q) {
 		fprintf(stderr, "tsdbtop refresh: %s is not a continuous aggregate\n", name);
 		rc = HL_EXIT_FAILED;
 		goto out;
 	}
-	sanitize_text(qual, sizeof qual, PQgetvalue(look, 0, 0));
-	snprintf(ws, sizeof ws, "%s", PQgetisnull(look, 0, 1) ? "open" : PQgetvalue(look, 0, 1));
-	snprintf(we, sizeof we, "%s", PQgetisnull(look, 0, 2) ? "open" : PQgetvalue(look, 0, 2));
+	sanitize_text(qual, sizeof qual, cagg_q);
+	snprintf(ws, sizeof ws, "%s", pgres_text(look, 0, "window_start", "open"));
+	snprintf(we, sizeof we, "%s", pgres_text(look, 0, "window_end", "open"));
 	if (a->dry_run) {
 		if (a->json) {
 			struct json_object *doc = dry_json(x, "refresh", refresh_sql, 3, p);
-			json_object_object_add(doc, "cagg", json_object_new_string(PQgetvalue(look, 0, 0)));
+			json_object_object_add(doc, "cagg", json_object_new_string(cagg_q));
 			hl_print_json(doc);
 		} else {
 			printf("-- dry run: would refresh %s from %s to %s; nothing changed\n", qual, ws, we);
@@ -373,7 +378,7 @@ static int refresh_one(struct act_run *x, const char *cagg)
 	}
 	snprintf(desc, sizeof desc, "refresh %s from %s to %s", qual, ws, we);
 	double t0 = wall_s();
-	rc = run_one(x, ACT_REFRESH, "Refresh", PQgetvalue(look, 0, 0), desc, refresh_sql, 3, p);
+	rc = run_one(x, ACT_REFRESH, "Refresh", cagg_q, desc, refresh_sql, 3, p);
 	if (rc == HL_EXIT_OK)
 		refresh_report(a, look, qual, wall_s() - t0);
 out:
@@ -394,11 +399,12 @@ static int refresh_all(struct act_run *x)
 	int left = 0;
 	char skipped[200] = "";
 	for (int i = 0; i < PQntuples(r); i++) {
-		bool no_policy = PQgetisnull(r, i, 1), int_time = strcmp(PQgetvalue(r, i, 2), "t") == 0;
+		bool no_policy = pgres_isnull(r, i, "job_id"), int_time = pgres_bool(r, i, "int_time", false);
+		const char *cagg = pgres_text(r, i, "cagg", "");
 		if (no_policy || int_time) {
 			size_t l = strlen(skipped);
 			if (l < sizeof skipped - 2)
-				snprintf(skipped + l, sizeof skipped - l, "%s%s (%s)", left ? ", " : "", PQgetvalue(r, i, 0),
+				snprintf(skipped + l, sizeof skipped - l, "%s%s (%s)", left ? ", " : "", cagg,
 					 no_policy ? "no policy" : "integer time");
 			left++;
 			continue;
@@ -406,8 +412,7 @@ static int refresh_all(struct act_run *x)
 		struct action_step *s = action_plan_add(&plan);
 		if (!s)
 			break;
-		const char *v[] = { PQgetvalue(r, i, 0), PQgetisnull(r, i, 3) ? NULL : PQgetvalue(r, i, 3),
-				    PQgetisnull(r, i, 4) ? NULL : PQgetvalue(r, i, 4) };
+		const char *v[] = { cagg, pgres_text(r, i, "w_start", NULL), pgres_text(r, i, "w_end", NULL) };
 		char desc[sizeof s->desc];
 		snprintf(desc, sizeof desc, "refresh %s over its policy window", v[0]);
 		fill_step(s, desc, refresh_sql, 3, v);
