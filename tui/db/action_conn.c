@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conn_params.h"
 #include "tsdbtop/cli.h"
 
 static void own_state(struct conn *c, enum conn_state st, const char *msg, void *ud)
@@ -34,13 +35,8 @@ void ar_open_own(struct action_runner *r)
 	const struct options *o = r->cfg.opt;
 	if (!o)
 		return;
-	const char *kw[5], *val[5];
-	int n = 0;
-	if (o->host) { kw[n] = "host"; val[n++] = o->host; }
-	if (o->port) { kw[n] = "port"; val[n++] = o->port; }
-	if (o->user) { kw[n] = "user"; val[n++] = o->user; }
-	if (o->dbname) { kw[n] = "dbname"; val[n++] = o->dbname; }
-	kw[n] = val[n] = NULL;
+	const char *kw[CONN_CLI_PARAMS], *val[CONN_CLI_PARAMS];
+	conn_params_from_cli(o, NULL, kw, val);
 	struct conn_options co = {
 		.conninfo = o->conninfo, .keywords = kw, .values = val,
 		.statement_timeout = r->cfg.statement_timeout,

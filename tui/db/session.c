@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tsdbtop/probe.h"
+#include "conn_params.h"
 
 /* Returns true when the probe answered and was understood. */
 static bool probe_took(struct session *s, struct conn *c, struct pg_result *res,
@@ -67,13 +68,8 @@ static void on_state(struct conn *c, enum conn_state st, const char *msg, void *
 int session_open(struct session *s, struct ev_loop *loop, const struct options *o,
 		 bool reconnect, const char *password)
 {
-	const char *kw[5], *val[5];
-	int n = 0;
-	if (o->host) { kw[n] = "host"; val[n++] = o->host; }
-	if (o->port) { kw[n] = "port"; val[n++] = o->port; }
-	if (o->user) { kw[n] = "user"; val[n++] = o->user; }
-	if (o->dbname) { kw[n] = "dbname"; val[n++] = o->dbname; }
-	kw[n] = val[n] = NULL;
+	const char *kw[CONN_CLI_PARAMS], *val[CONN_CLI_PARAMS];
+	conn_params_from_cli(o, NULL, kw, val);
 	struct conn_options co = {
 		.conninfo = o->conninfo, .keywords = kw, .values = val,
 		.statement_timeout = o->statement_timeout, .lock_timeout = o->lock_timeout,
