@@ -140,10 +140,18 @@ struct run { bool probed, updated; };
 static void on_update(void *ud) { ((struct run *)ud)->updated = true; }
 static void on_probed(void *ud) { ((struct run *)ud)->probed = true; }
 
+/* Run the loop until *flag, at most 120 s (a dead server: the engine stops
+ * its watchers and ev_run would return at once, for ever). */
 static void loop_until(struct ev_loop *loop, const bool *flag)
 {
-	while (!*flag)
+	double until = now_s() + 120;
+	while (!*flag) {
+		if (now_s() > until) {
+			fprintf(stderr, "bench_poll: no answer from the server within 120 s\n");
+			exit(1);
+		}
 		ev_run(loop, EVRUN_ONCE);
+	}
 }
 
 static double one_poll(struct ev_loop *loop, struct engine *e, struct run *r)
