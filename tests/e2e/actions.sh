@@ -190,6 +190,19 @@ e2e_actions() {
   check "--read-only: c says read-only mode" $R wait_for_text $R 'read-only mode: compress is disabled' 10
   for k in x f m; do send $R "$k"; sleep 0.3; done
   check "--read-only: m says read-only mode" $R wait_for_text $R 'read-only mode: maintenance is disabled' 10
+  # the jobs list (reading is allowed) and its r / p / u, the chunk list's c / d
+  send $R J
+  if wait_for_text $R 'Jobs of this database' 5; then
+    for k in r p u; do send $R "$k"; sleep 0.3; done
+    check "--read-only: u in the jobs list says read-only mode" $R wait_for_text $R 'read-only mode: job-resume is disabled' 10
+    send $R Escape
+  else not_ok "--read-only: J opens the jobs list" $R; fi
+  send $R 1 Enter
+  if wait_for_text $R 'Chunks of ' 10 && wait_for_text $R '_chunk +(un)?compressed' 10; then
+    send $R d
+    check "--read-only: d in the chunk list says read-only mode" $R wait_for_text $R 'read-only mode: decompress-chunk is disabled' 10
+    send $R Escape
+  else not_ok "--read-only: Enter opens the chunk list" $R; fi
   if screen $R | grep -q 'compress_chunk\|Type the hypertable'; then not_ok "--read-only: no dialog opens" $R
   else ok "--read-only: no dialog opens"; fi
   send $R '?'
@@ -209,8 +222,22 @@ e2e_actions() {
   send $R 1 c
   check "console.read_only = true in the config file: c says read-only mode" $R \
     wait_for_text $R 'read-only mode: compress is disabled' 10
+  for k in x f m; do send $R "$k"; sleep 0.3; done
+  check "console.read_only = true in the config file: m says read-only mode" $R \
+    wait_for_text $R 'read-only mode: maintenance is disabled' 10
+  send $R J
+  if wait_for_text $R 'Jobs of this database' 5; then
+    for k in r p u; do send $R "$k"; sleep 0.3; done
+    check "console.read_only = true in the config file: u in the jobs list says read-only mode" $R \
+      wait_for_text $R 'read-only mode: job-resume is disabled' 10
+    send $R Escape
+  else not_ok "console.read_only = true in the config file: J opens the jobs list" $R; fi
   send $R q
   wait_exit $R 10 >/dev/null
+  fp2=$(e2e_q "SELECT md5(string_agg(k.table_name || k.status, ',' ORDER BY k.id)) FROM _timescaledb_catalog.chunk k")
+  if [ "$fp2" = "$fp0" ] && [ "$(grep -c '"event":"refused"' "$WORK/roc.log" 2>/dev/null)" -ge 5 ]; then
+    ok "console.read_only = true in the config file: the database is unchanged, the refusals logged"
+  else not_ok "console.read_only = true in the config file: the database is unchanged, the refusals logged"; fi
   e2e_q "DROP TABLE IF EXISTS public.e2e_ret" >/dev/null
 }
 
