@@ -11,6 +11,8 @@
 #include "tsdbtop/conn.h"
 #include "tsdbtop/pgres.h"
 
+#include "conn_params.h"
+
 /* Templates are left out except the one we are in (some servers, such as
  * the embedded test server, put every client into template1). */
 static const char dblist_sql[] =
@@ -143,14 +145,8 @@ static void probe_start(struct fetch *f, int idx)
 		return;
 	}
 	const struct options *o = f->o;
-	const char *kw[5], *val[5];
-	int n = 0;
-	if (o->host) { kw[n] = "host"; val[n++] = o->host; }
-	if (o->port) { kw[n] = "port"; val[n++] = o->port; }
-	if (o->user) { kw[n] = "user"; val[n++] = o->user; }
-	kw[n] = "dbname";
-	val[n++] = l->name[idx];
-	kw[n] = val[n] = NULL;
+	const char *kw[CONN_CLI_PARAMS], *val[CONN_CLI_PARAMS];
+	conn_params_from_cli(o, l->name[idx], kw, val);
 	struct conn_options co = {
 		.conninfo = o->conninfo, .keywords = kw, .values = val, .connect_timeout = 5,
 		.statement_timeout = 5, .reconnect = false, .password = f->password[0] ? f->password : NULL,
