@@ -124,6 +124,31 @@ static int compress_hypertable(struct act_run *x, const PGresult *look)
 	return prepare_and_drive(x, &req);
 }
 
+/* The target (TABLE or CHUNK) and the CONNINFO after it: -1 to go on, else
+ * the exit code (what is missing said). */
+static int target_arg(struct act_args *a, const char *missing)
+{
+	if (a->npos < 1) {
+		fprintf(stderr, "tsdbtop %s: %s\n", a->cmd, missing);
+		return HL_EXIT_USAGE;
+	}
+	if (a->npos > 1)
+		a->o.conninfo = a->pos[1];
+	return -1;
+}
+
+/* Connect, check the server can do kind k, look the target up: the lookup,
+ * or NULL with *rc the exit code. */
+static PGresult *open_and_look(struct act_run *x, enum action_kind k, int *rc)
+{
+	if ((*rc = act_open(x)) >= 0 || (*rc = act_precheck(x, k)) >= 0)
+		return NULL;
+	PGresult *look = lookup(x, x->a->pos[0]);
+	if (!look)
+		*rc = HL_EXIT_FAILED;
+	return look;
+}
+
 int cmd_compress(int argc, char **argv)
 {
 	static const struct cli_opt opts[] = {
@@ -140,20 +165,12 @@ int cmd_compress(int argc, char **argv)
 			   "not enabled, not the owner, read-only), 2 bad usage or interval, 3 cannot connect.");
 	if (rc >= 0)
 		return rc;
-	if (a.npos < 1) {
-		fprintf(stderr, "tsdbtop compress: which hypertable? (tsdbtop compress TABLE [--older-than 7d])\n");
-		return HL_EXIT_USAGE;
-	}
-	if (a.npos > 1)
-		a.o.conninfo = a.pos[1];
+	if ((rc = target_arg(&a, "which hypertable? (tsdbtop compress TABLE [--older-than 7d])")) >= 0)
+		return rc;
 	struct act_run x = { .a = &a, .unit = "chunks" };
-	if ((rc = act_open(&x)) >= 0 || (rc = act_precheck(&x, ACT_COMPRESS)) >= 0)
+	PGresult *look = open_and_look(&x, ACT_COMPRESS, &rc);
+	if (!look)
 		goto out;
-	PGresult *look = lookup(&x, a.pos[0]);
-	if (!look) {
-		rc = HL_EXIT_FAILED;
-		goto out;
-	}
 	struct action_request req;
 	if (cell(look, "chunk_id")) {
 		if (a.older_than) {
@@ -191,20 +208,12 @@ int cmd_decompress(int argc, char **argv)
 			   "read-only), 2 bad usage, 3 cannot connect.");
 	if (rc >= 0)
 		return rc;
-	if (a.npos < 1) {
-		fprintf(stderr, "tsdbtop decompress: which chunk? (tsdbtop decompress SCHEMA.CHUNK)\n");
-		return HL_EXIT_USAGE;
-	}
-	if (a.npos > 1)
-		a.o.conninfo = a.pos[1];
+	if ((rc = target_arg(&a, "which chunk? (tsdbtop decompress SCHEMA.CHUNK)")) >= 0)
+		return rc;
 	struct act_run x = { .a = &a, .unit = "chunk" };
-	if ((rc = act_open(&x)) >= 0 || (rc = act_precheck(&x, ACT_DECOMPRESS_CHUNK)) >= 0)
+	PGresult *look = open_and_look(&x, ACT_DECOMPRESS_CHUNK, &rc);
+	if (!look)
 		goto out;
-	PGresult *look = lookup(&x, a.pos[0]);
-	if (!look) {
-		rc = HL_EXIT_FAILED;
-		goto out;
-	}
 	struct action_request req;
 	request_for(&req, ACT_DECOMPRESS_CHUNK, look);
 	PQclear(look);
