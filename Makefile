@@ -17,7 +17,7 @@ SANFLAGS =
 OPT      = -O2 -g
 endif
 
-PKGS     = ncursesw libpq json-c inih
+PKGS     = ncursesw libpq json-c inih libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)

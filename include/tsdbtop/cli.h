@@ -10,9 +10,13 @@ struct config;
 
 enum cli_mode { MODE_CONSOLE, MODE_INFO, MODE_ONCE, MODE_HELP, MODE_VERSION };
 
+#define CLI_MAX_TARGETS 32
+
 struct options {
 	enum cli_mode mode;
-	const char *conninfo;       /* positional CONNINFO or URI */
+	const char *conninfo;       /* positional CONNINFO or URI (the first of targets) */
+	const char *targets[CLI_MAX_TARGETS]; /* console: every positional CONNINFO / server name */
+	int ntargets;
 	const char *host, *port, *user, *dbname;
 	double interval;            /* seconds between polls */
 	long polls;                 /* --polls N: quit after N polls (0: run until quit) */

@@ -17,6 +17,16 @@
 #define CONFIG_MAX_KEYS 48
 #define CONFIG_FILE_MAX 65536 /* 64 KiB */
 #define CONFIG_LINE_MAX 190   /* libinih reads 200-byte lines */
+#define CONFIG_MAX_SERVERS 64
+#define CONFIG_SERVER_NAME 64
+
+/* A [server NAME] section: one server of the fleet (console overview,
+ * exporter). NAME: letters, digits and . _ - : (it becomes a label). */
+struct config_server {
+	char name[CONFIG_SERVER_NAME];
+	char conninfo[CONFIG_LINE_MAX];   /* conninfo string or URI, as psql takes */
+	char origin[64];                  /* "FILE:LINE" of the section */
+};
 
 struct config {
 	double interval;
@@ -30,6 +40,8 @@ struct config {
 	bool kiosk;
 	double kiosk_cycle;           /* seconds; 0 = all panes, no cycling */
 	struct thresholds th;
+	struct config_server servers[CONFIG_MAX_SERVERS];
+	int nservers;
 	char origin[CONFIG_MAX_KEYS][64]; /* "default", "FILE:LINE", "--flag" */
 };
 
@@ -44,7 +56,14 @@ int config_load(struct config *c, const char *path, bool required, char *errs, s
  * the flag's name. Returns 0, or -1 with a message in err. */
 int config_set(struct config *c, const char *key, const char *value, const char *origin,
 	       char *err, size_t errsz);
+/* Prints every key, then the [server NAME] sections (passwords masked). */
 void config_print(const struct config *c, FILE *out);
+/* The [server NAME] section called name, or NULL. */
+const struct config_server *config_server_find(const struct config *c, const char *name);
+/* 0 when s may name a server (1-63 of letters, digits, . _ - :), else -1. */
+int config_server_name_ok(const char *s);
+/* conninfo with any password replaced by "****" (key=value or URI). */
+void config_mask_conninfo(char *buf, size_t n, const char *conninfo);
 /* Number of keys, and key i's "section.key" name (for docs and tests). */
 int config_key_count(void);
 const char *config_key_name(int i);

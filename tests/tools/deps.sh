@@ -7,7 +7,8 @@ cd "$(dirname "$0")/../.."
 
 PKGS="make gcc pkg-config libncurses-dev libpq-dev libev-dev libcmocka-dev \
 libjson-c-dev libinih-dev clang libclang-rt-dev postgresql-15 postgresql-client-15 tmux procps \
-cppcheck clang-tidy valgrind cmake libssl-dev libkrb5-dev debootstrap util-linux python3 jq"
+cppcheck clang-tidy valgrind cmake libssl-dev libkrb5-dev debootstrap util-linux python3 jq \
+libmicrohttpd-dev prometheus curl"
 # PostgreSQL 15 stays at 15.18: 15.20 breaks background jobs (NATIVE.md)
 PG15_PIN=15.18-0+deb12u1
 

@@ -193,6 +193,64 @@ static void test_flags_override_and_print(void **state)
 	free(buf);
 }
 
+static void test_server_sections(void **state)
+{
+	(void)state;
+	struct config c;
+	char errs[2048];
+	int rc = load_text(&c,
+		"[server plant-1]\nconninfo = host=db1 port=5433 dbname=metrics password=s3cret\n"
+		"[server  staging.eu:2]\nconninfo = postgresql://me:pw@db2/x?sslmode=require\n"
+		"[server bad name]\nconninfo = host=x\n"
+		"[server plant-1]\nconninfo = host=dup\n"
+		"[server empty]\n"
+		"[server]\nconninfo = host=y\n"
+		"[server other]\nhost = z\nconninfo = host=z\n"
+		"[console]\ninterval = 3\n",
+		errs, sizeof errs);
+	assert_int_equal(c.nservers, 3);
+	assert_string_equal(c.servers[0].name, "plant-1");
+	assert_string_equal(c.servers[0].conninfo, "host=db1 port=5433 dbname=metrics password=s3cret");
+	assert_string_equal(c.servers[1].name, "staging.eu:2");
+	assert_string_equal(c.servers[2].name, "other");
+	assert_non_null(config_server_find(&c, "other"));
+	assert_null(config_server_find(&c, "empty"));
+	assert_float_equal(c.interval, 3, 1e-9);     /* the rest still loads */
+	assert_int_equal(rc, 5);
+	assert_non_null(strstr(errs, "[server bad name]: a server name is"));
+	assert_non_null(strstr(errs, "[server plant-1] is defined twice"));
+	assert_non_null(strstr(errs, "[server empty] has no conninfo"));
+	assert_non_null(strstr(errs, "[server ]: a server name is"));
+	assert_non_null(strstr(errs, "unknown key 'host' in [server other]"));
+	/* --print-config masks passwords */
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	config_print(&c, f);
+	fclose(f);
+	assert_null(strstr(buf, "s3cret"));
+	assert_null(strstr(buf, ":pw@"));
+	assert_non_null(strstr(buf, "[server plant-1]"));
+	assert_non_null(strstr(buf, "password=****"));
+	assert_non_null(strstr(buf, "postgresql://me:****@db2/x?sslmode=require"));
+	free(buf);
+}
+
+static void test_mask_conninfo(void **state)
+{
+	(void)state;
+	char b[200];
+	config_mask_conninfo(b, sizeof b, "host=a password = 'it\\'s \\\\ x' user=u");
+	assert_string_equal(b, "host=a password=**** user=u");
+	config_mask_conninfo(b, sizeof b, "postgres://u@h/db?password=abc&sslmode=disable");
+	assert_string_equal(b, "postgres://u@h/db?password=****&sslmode=disable");
+	config_mask_conninfo(b, sizeof b, "host=a");
+	assert_string_equal(b, "host=a");
+	assert_int_equal(config_server_name_ok("a.b_c-d:1"), 0);
+	assert_int_equal(config_server_name_ok("a\x1b[31m"), -1);
+	assert_int_equal(config_server_name_ok(""), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +260,8 @@ int main(void)
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_binary_and_huge_and_long),
 		cmocka_unit_test(test_flags_override_and_print),
+		cmocka_unit_test(test_server_sections),
+		cmocka_unit_test(test_mask_conninfo),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

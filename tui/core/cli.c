@@ -56,9 +56,10 @@ static const struct opt_def opt_defs[] = {
 
 void cli_usage(FILE *out)
 {
-	fprintf(out, "Usage: tsdbtop [OPTIONS] [CONNINFO | URI]\n"
+	fprintf(out, "Usage: tsdbtop [OPTIONS] [CONNINFO | URI | SERVER]...\n"
 		     "Live TimescaleDB health console. Connection settings work as in psql:\n"
-		     "PG* environment variables, ~/.pgpass and service files are honoured.\n\nOptions:\n");
+		     "PG* environment variables, ~/.pgpass and service files are honoured.\n"
+		     "Several servers (or the configuration's [server NAME] sections): the fleet view.\n\nOptions:\n");
 	for (size_t i = 0; i < N_OPTS; i++) {
 		char lhs[48];
 		const struct opt_def *d = &opt_defs[i];
@@ -222,13 +223,20 @@ static int parse(struct options *o, int argc, char **argv, FILE *err, const char
 
 int cli_parse(struct options *o, int argc, char **argv, FILE *err)
 {
-	const char *pos[1];
+	const char *pos[CLI_MAX_TARGETS];
 	int npos;
-	int rc = parse(o, argc, argv, err, NULL, NULL, 0, NULL, NULL, pos, &npos, 1);
+	int rc = parse(o, argc, argv, err, NULL, NULL, 0, NULL, NULL, pos, &npos, CLI_MAX_TARGETS);
 	if (rc != 0)
 		return rc;
+	for (int i = 0; i < npos; i++)
+		o->targets[i] = pos[i];
+	o->ntargets = npos;
 	if (npos)
 		o->conninfo = pos[0];
+	if (npos > 1 && o->mode == MODE_INFO) {
+		fprintf(err, "tsdbtop: --info takes one server\n");
+		return 2;
+	}
 	if (o->json && o->mode != MODE_ONCE) {
 		fprintf(err, "tsdbtop: --json needs --once\n");
 		return 2;

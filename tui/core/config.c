@@ -291,6 +291,7 @@ struct loader {
 	size_t errsz;
 	int nerr;
 	bool too_long;
+	bool skip_server;          /* the [server] section being read was refused */
 };
 
 static void add_error(struct loader *L, int line, const char *msg)
@@ -300,6 +301,8 @@ static void add_error(struct loader *L, int line, const char *msg)
 		snprintf(L->errs + used, L->errsz - used, "%s:%d: %s\n", L->path, line, msg);
 	L->nerr++;
 }
+
+static void section_line(struct loader *L, const char *line);
 
 /* Reads one line for libinih and counts lines; flags over-long lines and
  * NUL bytes (binary files) instead of letting them be split silently. */
@@ -328,12 +331,161 @@ static char *reader(char *str, int num, void *stream)
 		L->too_long = false;
 		str[0] = '\0';
 	}
+	section_line(L, str);
 	return str;
+}
+
+/* ---- [server NAME] sections --------------------------------------------- */
+
+int config_server_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n >= CONFIG_SERVER_NAME)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("._-:", s[i]))
+			return -1;
+	return 0;
+}
+
+const struct config_server *config_server_find(const struct config *c, const char *name)
+{
+	for (int i = 0; i < c->nservers; i++)
+		if (!strcmp(c->servers[i].name, name))
+			return &c->servers[i];
+	return NULL;
+}
+
+/* "server NAME" (any case, blanks between): NAME, or NULL for another section. */
+static const char *server_section(const char *section)
+{
+	if (strncasecmp(section, "server", 6) != 0 || (section[6] && !isspace((unsigned char)section[6])))
+		return NULL;
+	section += 6;
+	while (isspace((unsigned char)*section))
+		section++;
+	return section;
+}
+
+/* A new section starts: a [server NAME] gets its slot here (so one without
+ * keys is still seen), a bad or repeated name is reported once. */
+static void section_line(struct loader *L, const char *line)
+{
+	while (isspace((unsigned char)*line))
+		line++;
+	const char *end = *line == '[' ? strchr(line, ']') : NULL;
+	if (!end)
+		return;
+	char sec[CONFIG_LINE_MAX + 1], why[320];
+	snprintf(sec, sizeof sec, "%.*s", (int)(end - line - 1), line + 1);
+	const char *name = server_section(sec);
+	struct config *c = L->c;
+	L->skip_server = true;
+	if (!name)
+		return;
+	if (config_server_name_ok(name) != 0)
+		snprintf(why, sizeof why, "[server %.70s]: a server name is 1-63 letters, digits, '.', '_', '-' or ':'", name);
+	else if (config_server_find(c, name))
+		snprintf(why, sizeof why, "[server %s] is defined twice", name);
+	else if (c->nservers >= CONFIG_MAX_SERVERS)
+		snprintf(why, sizeof why, "more than %d [server] sections: [server %s] ignored", CONFIG_MAX_SERVERS, name);
+	else {
+		struct config_server *sv = &c->servers[c->nservers++];
+		memset(sv, 0, sizeof *sv);
+		snprintf(sv->name, sizeof sv->name, "%s", name);
+		snprintf(sv->origin, sizeof sv->origin, "%.40s:%d", L->path, L->line);
+		L->skip_server = false;
+		return;
+	}
+	add_error(L, L->line, why);
+}
+
+static void server_key(struct loader *L, const char *sname, const char *key, const char *value)
+{
+	char why[320];
+	if (L->skip_server || L->c->nservers == 0)
+		return;                 /* reported at its [server] line */
+	struct config_server *sv = &L->c->servers[L->c->nservers - 1];
+	if (strcasecmp(key, "conninfo") != 0) {
+		snprintf(why, sizeof why, "unknown key '%.60s' in [server %s] (only conninfo)", key, sname);
+		add_error(L, L->line, why);
+		return;
+	}
+	if (!*value) {
+		add_error(L, L->line, "conninfo is empty");
+		return;
+	}
+	snprintf(sv->conninfo, sizeof sv->conninfo, "%s", value);
+}
+
+/* Sections without a conninfo are reported and dropped. */
+static void servers_check(struct loader *L)
+{
+	struct config *c = L->c;
+	int kept = 0;
+	for (int i = 0; i < c->nservers; i++) {
+		if (!c->servers[i].conninfo[0]) {
+			char msg[160];
+			int line = atoi(strrchr(c->servers[i].origin, ':') + 1);
+			snprintf(msg, sizeof msg, "[server %s] has no conninfo: ignored", c->servers[i].name);
+			add_error(L, line, msg);
+			continue;
+		}
+		c->servers[kept++] = c->servers[i];
+	}
+	c->nservers = kept;
+}
+
+void config_mask_conninfo(char *buf, size_t n, const char *ci)
+{
+	size_t o = 0;
+	const char *scheme = strstr(ci, "://");
+	const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+	const char *colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
+	for (const char *p = ci; *p && o + 1 < n;) {
+		if (colon && p == colon + 1) {          /* URI user:password@ */
+			o += (size_t)snprintf(buf + o, n - o, "****");
+			p = at;
+			continue;
+		}
+		if (!strncasecmp(p, "password", 8) && (p == ci || isspace((unsigned char)p[-1]) || p[-1] == '?' || p[-1] == '&')) {
+			const char *v = p + 8;
+			while (isspace((unsigned char)*v))
+				v++;
+			if (*v == '=') {
+				o += (size_t)snprintf(buf + o, n - o, "password=****");
+				v++;
+				while (isspace((unsigned char)*v))
+					v++;
+				if (*v == '\'') {
+					for (v++; *v && *v != '\''; v++)
+						if (*v == '\\' && v[1])
+							v++;
+					if (*v)
+						v++;
+				} else {
+					while (*v && !isspace((unsigned char)*v) && *v != '&')
+						v++;
+				}
+				p = v;
+				continue;
+			}
+		}
+		buf[o++] = *p++;
+	}
+	if (o >= n)
+		o = n - 1;
+	buf[o] = '\0';
 }
 
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct loader *L = user;
+	const char *sname = server_section(section);
+	if (sname) {
+		server_key(L, sname, name, value);
+		return 1;
+	}
 	int i = find_key(section, name);
 	char msg[320];
 	if (i < 0) {
@@ -374,8 +526,10 @@ int config_load(struct config *c, const char *path, bool required, char *errs, s
 	rewind(L.f);
 	struct config work = *c;   /* a binary file must change nothing */
 	L.c = &work;
+	work.nservers = 0;         /* the file's sections replace any earlier ones */
 	int rc = ini_parse_stream(reader, &L, handler, &L);
 	fclose(L.f);
+	servers_check(&L);
 	if (rc > 0 && L.nerr == 0) {
 		char msg[64];
 		snprintf(msg, sizeof msg, "syntax error (expected [section] or key = value)");
@@ -437,5 +591,11 @@ void config_print(const struct config *c, FILE *out)
 		}
 		value_text(c, &keys[i], v, sizeof v);
 		fprintf(out, "%-18s = %-24s # %s (%s)\n", keys[i].name, v, c->origin[i], keys[i].help);
+	}
+	for (int i = 0; i < c->nservers; i++) {
+		char ci[CONFIG_LINE_MAX + 16];
+		config_mask_conninfo(ci, sizeof ci, c->servers[i].conninfo);
+		fprintf(out, "\n[server %s]\nconninfo           = %-24s # %s\n", c->servers[i].name, ci,
+			c->servers[i].origin);
 	}
 }
