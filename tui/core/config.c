@@ -426,7 +426,7 @@ static void servers_check(struct loader *L)
 	for (int i = 0; i < c->nservers; i++) {
 		if (!c->servers[i].conninfo[0]) {
 			char msg[160];
-			int line = atoi(strrchr(c->servers[i].origin, ':') + 1);
+			int line = (int)strtol(strrchr(c->servers[i].origin, ':') + 1, NULL, 10);
 			snprintf(msg, sizeof msg, "[server %s] has no conninfo: ignored", c->servers[i].name);
 			add_error(L, line, msg);
 			continue;
