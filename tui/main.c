@@ -39,6 +39,7 @@ static const struct subcommand commands[] = {
 	{ "maintenance", cmd_maintenance, "[--plan]: analyze stale, refresh lagging, compress backlogs" },
 	{ "archive", cmd_archive, "CHUNK --out FILE [--format csv]: a chunk's rows to a CSV file" },
 	{ "deploy", cmd_deploy, "deploy the MS5.0 layer from sql/ (pre-flight, steps, validation)" },
+	{ "exporter", cmd_exporter, "[--listen ADDR:PORT] [SERVER ...]: Prometheus metrics over HTTP" },
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

@@ -15,5 +15,6 @@ int cmd_decompress(int argc, char **argv);
 int cmd_job(int argc, char **argv);
 int cmd_maintenance(int argc, char **argv);
 int cmd_archive(int argc, char **argv);
+int cmd_exporter(int argc, char **argv);   /* tui/exporter/ */
 
 #endif
