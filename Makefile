@@ -114,6 +114,13 @@ build/fuzz/fuzz_sql_split: tests/fuzz/fuzz_sql_split.c tui/headless/deploy_split
 	@echo "  FUZZ    $@"
 	@$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^)
 
+# the Prometheus exposition: names and figures from the input, the output
+# checked against the text format
+build/fuzz/fuzz_prom: tests/fuzz/fuzz_prom.c tui/core/prom.c tui/core/snapshot.c tui/core/server.c include/tsdbtop/prom.h
+	@mkdir -p $(@D)
+	@echo "  FUZZ    $@"
+	@$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^) -lm
+
 fuzz-build: $(FUZZ_BINS)
 
 # Longer runs for whoever wants more: make fuzz FUZZ_SECONDS=600

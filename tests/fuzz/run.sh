@@ -5,7 +5,7 @@ set -u
 cd "$(dirname "$0")/../.."
 secs=${FUZZ_SECONDS:-5}
 rc=0
-for h in theme config interval sanitize once sql_split; do
+for h in theme config interval sanitize once sql_split prom; do
   bin=build/fuzz/fuzz_$h
   work=$(mktemp -d /tmp/tsdbtop-fuzz.XXXXXX)
   cp tests/fuzz/corpus/$h/* "$work/" 2>/dev/null
