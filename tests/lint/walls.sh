@@ -3,10 +3,10 @@
 # tests/lint/run.sh; one ok / not ok line each):
 #   1. screen code never sees libpq: no file under tui/ui/ includes libpq-fe.h
 #      (or names a PGconn / PGresult);
-#   2. database and core code never see curses: no file under tui/db/ or
-#      tui/core/ includes curses.h / ncurses.h;
+#   2. database, core and exporter code never see curses: no file under
+#      tui/db/, tui/core/ or tui/exporter/ includes curses.h / ncurses.h;
 #   3. the headless commands link no screen code: the objects of
-#      tui/headless/, tui/db/ and tui/core/ reference no curses symbol and no
+#      tui/headless/, tui/exporter/, tui/db/ and tui/core/ reference no curses symbol and no
 #      function of the drawing objects (nm -u over build/obj).
 # Each check is first run on a copy of the tree with its wall broken on
 # purpose: a check that does not fail then is itself reported not ok.
@@ -29,7 +29,8 @@ check_libpq() {
 # check_curses ROOT: files under ROOT/tui/db or tui/core that see curses
 check_curses() {
   grep -lE '#[[:space:]]*include[[:space:]]*[<"](n?curses|ncursesw/|term\.h|panel\.h)' \
-    "$1"/tui/db/*.c "$1"/tui/db/*.h "$1"/tui/core/*.c "$1"/tui/core/*.h 2>/dev/null
+    "$1"/tui/db/*.c "$1"/tui/db/*.h "$1"/tui/core/*.c "$1"/tui/core/*.h \
+    "$1"/tui/exporter/*.c "$1"/tui/exporter/*.h 2>/dev/null
 }
 
 # screen_defs OBJDIR: the functions the drawing objects of tui/ui define
@@ -45,7 +46,7 @@ screen_defs() {
 # check_nm OBJDIR: headless objects referencing a screen symbol ("obj: sym")
 check_nm() {
   screen_defs "$1" | sort -u >"$W/defs"
-  for o in "$1"/tui/headless/*.o "$1"/tui/db/*.o "$1"/tui/core/*.o; do
+  for o in "$1"/tui/headless/*.o "$1"/tui/exporter/*.o "$1"/tui/db/*.o "$1"/tui/core/*.o; do
     [ -f "$o" ] || continue
     nm -u "$o" 2>/dev/null | awk '{ print $NF }' | sort -u >"$W/undef"
     { grep -E "$SCREEN_SYMS" "$W/undef"; comm -12 "$W/undef" "$W/defs"; } | sort -u |
@@ -73,11 +74,11 @@ if [ "$selftest" -eq 0 ]; then echo "ok - each wall check fails when its wall is
 check_libpq "$TOP" >"$W/libpq"
 verdict "screen code never sees libpq (tui/ui/: no libpq-fe.h, PGconn, PGresult)" "$W/libpq"
 check_curses "$TOP" >"$W/curses"
-verdict "database and core code never see curses (tui/db/, tui/core/: no curses.h)" "$W/curses"
+verdict "database, core and exporter code never see curses (tui/db/, tui/core/, tui/exporter/: no curses.h)" "$W/curses"
 OBJ=${WALLS_OBJ:-build/obj}
 if [ -d "$OBJ/tui/headless" ]; then
   check_nm "$OBJ" >"$W/nm"
-  verdict "headless objects reference no screen symbol (nm -u over $OBJ/tui/{headless,db,core})" "$W/nm"
+  verdict "headless objects reference no screen symbol (nm -u over $OBJ/tui/{headless,exporter,db,core})" "$W/nm"
 else
   echo "not ok - $OBJ/tui/headless exists (make first)"; rc=1
 fi
