@@ -23,6 +23,7 @@
 #include "tsdbtop/version.h"
 
 #include "act_run.h"
+#include "metrics_prom.h"
 
 static double now_s(void)
 {
@@ -438,32 +439,24 @@ static void metrics_text(struct hl_session *h, const PGresult *r, const PGresult
 	}
 }
 
-int cmd_metrics(int argc, char **argv)
+/* The text and --json outputs: two statements on a session. */
+static int metrics_db(struct cmd_args *a)
 {
-	struct cmd_args a = { 0 };
-	if (cli_parse_cmd(&a.o, argc, argv, stderr, "metrics", out_opts, 1, out_opt, &a, a.pos, &a.npos, 1) != 0)
-		return HL_EXIT_USAGE;
-	if (want_help(&a, "metrics [--json] [CONNINFO]",
-		      "Database size, connections, buffer cache hit ratio (since reset) and chunk totals.\n"
-		      "Exit 0 printed, 1 a query failed, 3 cannot connect.", out_opts, 1))
-		return 0;
-	if (a.npos)
-		a.o.conninfo = a.pos[0];
-	struct hl_session *h = open_or_fail("metrics", &a.o, false);
+	struct hl_session *h = open_or_fail("metrics", &a->o, false);
 	if (!h)
 		return HL_EXIT_NOCONN;
 	PGresult *r = NULL, *t = NULL;
 	struct conn_error e;
 	int rc = 0;
-	if (hl_exec(h, metrics_sql, 0, NULL, act_deadline(&a.o), &r, &e) != 0) {
+	if (hl_exec(h, metrics_sql, 0, NULL, act_deadline(&a->o), &r, &e) != 0) {
 		rc = act_report_error("metrics", &e);
 		goto out;
 	}
-	if (hl_info(h)->ts_installed && hl_exec(h, metrics_ts_sql, 0, NULL, act_deadline(&a.o), &t, &e) != 0) {
+	if (hl_info(h)->ts_installed && hl_exec(h, metrics_ts_sql, 0, NULL, act_deadline(&a->o), &t, &e) != 0) {
 		rc = act_report_error("metrics", &e);
 		goto out;
 	}
-	if (a.json)
+	if (a->json)
 		metrics_json(h, r, t);
 	else
 		metrics_text(h, r, t);
@@ -472,4 +465,52 @@ out:
 	PQclear(t);
 	hl_close(h);
 	return rc;
+}
+
+static const struct cli_opt metrics_opts[] = {
+	{ "json", 0, NULL, "one JSON document on stdout" },
+	{ "format", 1, "FORMAT", "text (default), json, or prometheus (the exporter's series, one snapshot)" },
+	{ "out", 1, "FILE", "with --format prometheus: replace FILE atomically (node_exporter's textfile collector)" },
+};
+
+struct metrics_args {
+	struct cmd_args a;
+	bool prom;
+	const char *out;
+};
+
+static int metrics_opt(void *ud, int idx, const char *arg, FILE *err)
+{
+	struct metrics_args *m = ud;
+	if (idx == 0 || (idx == 1 && strcmp(arg, "json") == 0))
+		m->a.json = true;
+	else if (idx == 1 && strcmp(arg, "prometheus") == 0)
+		m->prom = true;
+	else if (idx == 1 && strcmp(arg, "text") != 0) {
+		fprintf(err, "tsdbtop metrics: --format '%s': text, json or prometheus\n", arg);
+		return -1;
+	} else if (idx == 2)
+		m->out = arg;
+	return 0;
+}
+
+int cmd_metrics(int argc, char **argv)
+{
+	struct metrics_args m = { 0 };
+	struct cmd_args *ap = &m.a;
+	if (cli_parse_cmd(&ap->o, argc, argv, stderr, "metrics", metrics_opts, 3, metrics_opt, &m, ap->pos,
+			  &ap->npos, 1) != 0)
+		return HL_EXIT_USAGE;
+	if (want_help(ap, "metrics [--json | --format text|json|prometheus [--out FILE]] [CONNINFO|SERVER]",
+		      "Database size, connections, buffer cache hit ratio (since reset) and chunk totals;\n"
+		      "--format prometheus: the exporter's series of one snapshot (tsdbtop exporter --help).\n"
+		      "Exit 0 printed, 1 a query failed or FILE not written, 3 cannot connect.", metrics_opts, 3))
+		return 0;
+	if (m.out && !m.prom) {
+		fprintf(stderr, "tsdbtop metrics: --out goes with --format prometheus\n");
+		return HL_EXIT_USAGE;
+	}
+	if (ap->npos)
+		ap->o.conninfo = ap->pos[0];
+	return m.prom ? metrics_prom(&ap->o, m.out) : metrics_db(ap);
 }
