@@ -3,14 +3,14 @@
 # Every tier speaks TAP-like lines ("ok ..." / "not ok ..."); cmocka binaries
 # do so through CMOCKA_MESSAGE_OUTPUT=TAP. A program that exits non-zero
 # without reporting a failure counts as one failure.
-# TIERS selects tiers (default: all): lint unit asan fuzz launcher sql integration e2e faults native
+# TIERS selects tiers (default: all): lint unit asan fuzz launcher sql integration e2e exporter faults native
 set -u
 cd "$(dirname "$0")/.."
 TOP=$(pwd)
 export TOP
 LOGDIR=build/test-logs
 mkdir -p "$LOGDIR"
-TIERS=${TIERS:-"lint unit asan fuzz launcher sql integration e2e faults native"}
+TIERS=${TIERS:-"lint unit asan fuzz launcher sql integration e2e exporter faults native"}
 export CMOCKA_MESSAGE_OUTPUT=TAP
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
@@ -63,6 +63,8 @@ for t in $TIERS; do
       if [ -f tests/integration/run.sh ]; then echo "== integration"; run_one integration sh tests/integration/run.sh; fi ;;
     e2e)
       if [ -f tests/e2e/run.sh ]; then echo "== e2e"; run_one e2e sh tests/e2e/run.sh; fi ;;
+    exporter)
+      if [ -f tests/exporter/run.sh ]; then echo "== exporter (Prometheus scrapes tsdbtop exporter)"; run_one exporter sh tests/exporter/run.sh; fi ;;
     faults)
       if [ -f tests/faults/run.sh ]; then echo "== faults (server faults, hostile input, valgrind)"; run_one faults sh tests/faults/run.sh; fi ;;
     native)
