@@ -10,8 +10,10 @@
 #   native: tests/bench/native.sh (TimescaleDB 2.28.3 and 2.29.2: the same
 #     figures at 10,000 chunks, 100,000 with BENCH_CHUNKS=100000, and the seed
 #     report's tables on the MS5.0 demo data on 2.28.3)
+#   exporter: tests/bench/exporter.sh (RSS per watched server, CPU per
+#     scrape, scrape latency with a frozen server)
 # BENCH_SKIP_CONSOLE=1, BENCH_SKIP_DEMO=1 (both demo-data parts),
-# BENCH_SKIP_SEED=1, BENCH_SKIP_NATIVE=1 skip parts.
+# BENCH_SKIP_SEED=1, BENCH_SKIP_NATIVE=1, BENCH_SKIP_EXPORTER=1 skip parts.
 set -eu
 cd "$(dirname "$0")/../.."
 TOP=$(pwd); export TOP
@@ -44,5 +46,7 @@ build/bench/bench_poll "$TSDB_CONNINFO" "${BENCH_POLLS:-1000}" "$BENCH_RUN/embed
 tsdb_stop
 # the MS5.0 demo data (compression ratio, aggregate vs raw)
 [ "${BENCH_SKIP_DEMO:-0}" = 1 ] || sh tests/bench/demo.sh 2>>"$BENCH_LOG" || true
+# the exporter: RSS per watched server, CPU per scrape, latency with a frozen server
+[ "${BENCH_SKIP_EXPORTER:-0}" = 1 ] || sh tests/bench/exporter.sh 2>>"$BENCH_LOG" || true
 # native TimescaleDB 2.28.3 and 2.29.2
 [ "${BENCH_SKIP_NATIVE:-0}" = 1 ] || sh tests/bench/native.sh || true
