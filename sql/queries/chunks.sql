@@ -7,10 +7,22 @@
 -- blocks hit and read, summed over the chunks and their compressed chunks
 -- (rels = how many chunk relations were found; no row there when 0). Both
 -- need every chunk relation mapped through the catalog (chunks may live
--- outside _timescaledb_internal) and its indexes: one pass serves both
--- (at 10,000 chunks the mapping is most of the cost). The counters are read
--- with pg_stat_get_blocks_* per relation: the pg_statio_all_tables view
--- computes every relation of the database first (17 s at 10,000 chunks).
+-- outside _timescaledb_internal) and its indexes: one pass serves both.
+-- The counters are read with pg_stat_get_blocks_* per relation: the
+-- pg_statio_all_tables view computes every relation of the database first
+-- (17 s at 10,000 chunks).
+-- Two tiers. Every poll: the counts, ranges and compressed sizes (the chunk
+-- catalog, aggregated per hypertable) and a fingerprint of the chunk
+-- catalog (rows, newest id, sum of status: as cheap as one count(*)). The
+-- pass over the chunk relations (pg_class, pg_index, the block counters:
+-- 20-60x the catalog read) runs only when the fingerprint changed or the
+-- last pass is tsdbtop.reread_every seconds old (default 30; a placeholder
+-- setting, so PGOPTIONS='-c tsdbtop.reread_every=0' re-reads every poll).
+-- The session keeps 'EPOCH FINGERPRINT' of the last pass in the setting
+-- tsdbtop.chunks_read; reread says whether this answer made the pass: when
+-- false, est_bytes and the counters are NULL and the collector keeps the
+-- figures of the last pass (tui/db/collect.c). A lost setting (DISCARD ALL,
+-- a new session) means a pass, so a first poll (--once) always makes one.
 -- Lines marked 'until ts22600' are left out of the variant built for
 -- TimescaleDB 2.26+, where chunk.dropped no longer exists.
 WITH dim AS (
@@ -19,24 +31,61 @@ WITH dim AS (
   FROM _timescaledb_catalog.dimension d
   WHERE d.interval_length IS NOT NULL
   ORDER BY d.hypertable_id, d.id
-), ch AS (
-  SELECT c.hypertable_id, c.status, s.range_start, s.range_end
-  FROM _timescaledb_catalog.chunk c
-  JOIN dim ON dim.hypertable_id = c.hypertable_id
-  JOIN _timescaledb_catalog.chunk_constraint cc ON cc.chunk_id = c.id
-  JOIN _timescaledb_catalog.dimension_slice s
-    ON s.id = cc.dimension_slice_id AND s.dimension_id = dim.dim_id
-  WHERE NOT c.dropped                      -- until ts22600
-), agg AS (
-  SELECT hypertable_id,
+), agg AS (                 -- per hypertable, one pass over the chunk rows (the floor's scan)
+  SELECT c.hypertable_id,
          count(*) AS chunks,
-         count(*) FILTER (WHERE status & 1 = 1) AS compressed,
-         count(*) FILTER (WHERE status & 1 = 0) AS uncompressed,
-         count(*) FILTER (WHERE status & 8 = 8) AS partial,
-         count(*) FILTER (WHERE status & 4 = 4) AS frozen,
-         min(range_start) AS oldest_start,
-         max(range_end) AS newest_end
-  FROM ch GROUP BY hypertable_id
+         count(*) FILTER (WHERE c.status & 1 = 1) AS compressed,
+         count(*) FILTER (WHERE c.status & 1 = 0) AS uncompressed,
+         count(*) FILTER (WHERE c.status & 8 = 8) AS partial,
+         count(*) FILTER (WHERE c.status & 4 = 4) AS frozen,
+         sum(s.uncompressed_heap_size + s.uncompressed_toast_size + s.uncompressed_index_size) AS before_bytes,
+         sum(s.compressed_heap_size + s.compressed_toast_size + s.compressed_index_size) AS after_bytes,
+         max(c.id) AS max_id, sum(c.id) AS sum_id, sum(c.id * (c.status + 1)) AS sum_st
+  FROM _timescaledb_catalog.chunk c
+  LEFT JOIN _timescaledb_catalog.compression_chunk_size s ON s.chunk_id = c.id   -- its primary key
+  WHERE NOT c.dropped                      -- until ts22600
+  GROUP BY c.hypertable_id
+), rng AS (                 -- the oldest start and newest end per time dimension, in index
+  SELECT dim.hypertable_id, lo.range_start AS oldest_start, hi.range_end AS newest_end  -- order,
+  FROM dim                  -- of slices that belong to a chunk (never an orphan)
+  LEFT JOIN LATERAL (
+    SELECT x.range_start
+    FROM _timescaledb_catalog.dimension_slice x
+    WHERE x.dimension_id = dim.dim_id
+      AND EXISTS (SELECT 1 FROM _timescaledb_catalog.chunk_constraint cc
+                  JOIN _timescaledb_catalog.chunk c ON c.id = cc.chunk_id
+                  WHERE cc.dimension_slice_id = x.id
+                    AND NOT c.dropped                      -- until ts22600
+                 )
+    ORDER BY x.range_start LIMIT 1) lo ON true
+  LEFT JOIN LATERAL (
+    SELECT x.range_end
+    FROM (SELECT s.id, s.range_end FROM _timescaledb_catalog.dimension_slice s
+          WHERE s.dimension_id = dim.dim_id ORDER BY s.range_end DESC OFFSET 0) x
+    WHERE EXISTS (SELECT 1 FROM _timescaledb_catalog.chunk_constraint cc
+                  JOIN _timescaledb_catalog.chunk c ON c.id = cc.chunk_id
+                  WHERE cc.dimension_slice_id = x.id
+                    AND NOT c.dropped                      -- until ts22600
+                 )
+    LIMIT 1) hi ON true
+), fp AS (                  -- the chunk catalog's fingerprint, from the same pass
+  SELECT concat_ws('/', sum(chunks), max(max_id), sum(sum_id), sum(sum_st)) AS fp
+  FROM agg
+), prev AS (
+  SELECT fp.fp, round(extract(epoch FROM pg_catalog.clock_timestamp())::numeric, 3) AS now_s,
+         coalesce(pg_catalog.current_setting('tsdbtop.chunks_read', true), '') AS v,
+         CASE WHEN pg_catalog.current_setting('tsdbtop.reread_every', true) ~ '^[0-9]+([.][0-9]+)?$'
+              THEN pg_catalog.current_setting('tsdbtop.reread_every', true)::numeric ELSE 30 END AS every
+  FROM fp
+), gate AS MATERIALIZED (   -- make the pass? (and remember it)
+  SELECT g.reread,
+         CASE WHEN g.reread THEN pg_catalog.set_config('tsdbtop.chunks_read', concat_ws(' ', g.now_s, g.fp), false) END AS noted
+  FROM (SELECT p.now_s, p.fp,
+               NOT (p.v ~ '^[0-9]+([.][0-9]+)? [0-9/]+$'
+                    AND split_part(p.v, ' ', 2) = p.fp
+                    AND split_part(p.v, ' ', 1)::numeric <= p.now_s
+                    AND p.now_s - split_part(p.v, ' ', 1)::numeric < p.every) AS reread
+        FROM prev p) g
 ), rel AS MATERIALIZED (    -- every chunk relation; compressed chunks count for their hypertable
   SELECT coalesce(parent.id, c.hypertable_id) AS ht_id,
          parent.id IS NULL AND c.status & 1 = 0 AS sized,   -- in the size estimate
@@ -45,22 +94,26 @@ WITH dim AS (
   LEFT JOIN _timescaledb_catalog.hypertable parent ON parent.compressed_hypertable_id = c.hypertable_id
   JOIN pg_catalog.pg_namespace n ON n.nspname = c.schema_name
   JOIN pg_catalog.pg_class cl ON cl.relnamespace = n.oid AND cl.relname = c.table_name
-  WHERE NOT c.dropped                      -- until ts22600
+  WHERE (SELECT gate.reread FROM gate)
+    AND NOT c.dropped                      -- until ts22600
 ), obj AS MATERIALIZED (    -- each chunk's heap and TOAST relation
   SELECT ht_id, sized, false AS toast, oid, relpages FROM rel
   UNION ALL
-  SELECT ht_id, sized, true, reltoastrelid, NULL FROM rel WHERE reltoastrelid <> 0
-), blk AS (                 -- those and their indexes
+  SELECT rel.ht_id, rel.sized, true, rel.reltoastrelid, t.relpages
+  FROM rel JOIN pg_catalog.pg_class t ON t.oid = rel.reltoastrelid
+  WHERE rel.reltoastrelid <> 0
+), blk AS (                 -- those and their indexes (pages in the same join)
   SELECT ht_id, sized, toast, false AS idx, oid, relpages FROM obj
   UNION ALL
-  SELECT obj.ht_id, obj.sized, obj.toast, true, i.indexrelid, NULL
-  FROM obj JOIN pg_catalog.pg_index i ON i.indrelid = obj.oid
+  SELECT obj.ht_id, obj.sized, obj.toast, true, i.indexrelid, ic.relpages
+  FROM obj
+  JOIN pg_catalog.pg_index i ON i.indrelid = obj.oid
+  JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
 ), per AS (                 -- hit and fetched are read once per relation
   SELECT ht_id,
          count(*) FILTER (WHERE NOT toast AND NOT idx) AS rels,
          -- pages: heap, TOAST and the heap's indexes of uncompressed chunks
-         sum(coalesce(relpages, (SELECT pc.relpages FROM pg_catalog.pg_class pc WHERE pc.oid = blk.oid)))
-           FILTER (WHERE sized AND NOT (toast AND idx)) AS pages,
+         sum(relpages) FILTER (WHERE sized AND NOT (toast AND idx)) AS pages,
          sum(pg_stat_get_blocks_hit(oid)) FILTER (WHERE NOT toast AND NOT idx) AS heap_hit,
          sum(pg_stat_get_blocks_fetched(oid)) FILTER (WHERE NOT toast AND NOT idx) AS heap_fetched,
          sum(pg_stat_get_blocks_hit(oid)) FILTER (WHERE NOT toast AND idx) AS idx_hit,
@@ -69,14 +122,7 @@ WITH dim AS (
          sum(pg_stat_get_blocks_fetched(oid)) FILTER (WHERE toast) AS toast_fetched
   FROM blk
   GROUP BY ht_id
-), comp AS (
-  SELECT c.hypertable_id,
-         sum(s.uncompressed_heap_size + s.uncompressed_toast_size + s.uncompressed_index_size) AS before_bytes,
-         sum(s.compressed_heap_size + s.compressed_toast_size + s.compressed_index_size) AS after_bytes
-  FROM _timescaledb_catalog.compression_chunk_size s
-  JOIN _timescaledb_catalog.chunk c ON c.id = s.chunk_id
-  WHERE NOT c.dropped                      -- until ts22600
-  GROUP BY c.hypertable_id
+
 )
 SELECT h.id, h.schema_name, h.table_name,
        ca.user_view_schema AS cagg_schema, ca.user_view_name AS cagg_name,
@@ -88,19 +134,21 @@ SELECT h.id, h.schema_name, h.table_name,
        coalesce(agg.chunks, 0) AS chunks, coalesce(agg.compressed, 0) AS compressed,
        coalesce(agg.uncompressed, 0) AS uncompressed, coalesce(agg.partial, 0) AS partial,
        coalesce(agg.frozen, 0) AS frozen,
-       agg.oldest_start, agg.newest_end,
-       coalesce(per.pages, 0) * current_setting('block_size')::bigint
-         + coalesce(comp.after_bytes, 0) AS est_bytes,
-       comp.before_bytes, comp.after_bytes,
-       coalesce(per.rels, 0) AS rels,
+       rng.oldest_start, rng.newest_end,
+       CASE WHEN gate.reread THEN coalesce(per.pages, 0) * current_setting('block_size')::bigint
+         + coalesce(agg.after_bytes, 0) END AS est_bytes,
+       agg.before_bytes, agg.after_bytes,
+       gate.reread AND gate.noted IS NOT NULL AS reread,
+       CASE WHEN gate.reread THEN coalesce(per.rels, 0) END AS rels,
        coalesce(per.heap_hit, 0) AS heap_hit, coalesce(per.heap_fetched - per.heap_hit, 0) AS heap_read,
        coalesce(per.idx_hit, 0) AS idx_hit, coalesce(per.idx_fetched - per.idx_hit, 0) AS idx_read,
        coalesce(per.toast_hit, 0) AS toast_hit, coalesce(per.toast_fetched - per.toast_hit, 0) AS toast_read
 FROM _timescaledb_catalog.hypertable h
+CROSS JOIN gate
 JOIN dim ON dim.hypertable_id = h.id
 LEFT JOIN agg ON agg.hypertable_id = h.id
+LEFT JOIN rng ON rng.hypertable_id = h.id
 LEFT JOIN per ON per.ht_id = h.id
-LEFT JOIN comp ON comp.hypertable_id = h.id
 LEFT JOIN _timescaledb_catalog.continuous_agg ca ON ca.mat_hypertable_id = h.id
 WHERE h.compression_state <> 2            -- not the internal compressed hypertables
 ORDER BY h.schema_name, h.table_name

@@ -124,16 +124,18 @@ table() {
     function cell(c, k, fmt) {
       if (k == "pv") return have[c, "views_ms"] && v[c, "poll_ms"] > 0 ? sprintf("1/%.0f", v[c, "views_ms"] / v[c, "poll_ms"]) : "-"
       if (k == "pf") return have[c, "floor_ms"] && v[c, "floor_ms"] > 0 ? sprintf("%.1fx", v[c, "poll_ms"] / v[c, "floor_ms"]) : "-"
+      if (k == "pvp") return have[c, "views_ms"] && v[c, "pass_poll_ms"] > 0 ? sprintf("1/%.0f", v[c, "views_ms"] / v[c, "pass_poll_ms"]) : "-"
+      if (k == "pfp") return have[c, "floor_ms"] && v[c, "floor_ms"] > 0 && v[c, "pass_poll_ms"] > 0 ? sprintf("%.1fx", v[c, "pass_poll_ms"] / v[c, "floor_ms"]) : "-"
       return have[c, k] ? sprintf(fmt, v[c, k]) : "-"
     }
     END {
       n = split(labels, lab, "|")
-      split("full poll, ms (best of 5)|views + size functions, ms|floor: count(*) per hypertable, ms|poll / views (target <= 1/50)|poll / floor (target <= 3x)|engine RSS, MB (bench_poll)|console idle CPU, % of one core|bytes per refresh, nothing changed|bytes for a full repaint|console RSS, MB", rn, "|")
-      split("poll_ms|views_ms|floor_ms|pv|pf|rss_mb|idle_cpu_pct|bytes_refresh|repaint_bytes|console_rss_mb", rk, "|")
-      split("%.1f|%.1f|%.2f|||%.1f|%.2f|%.0f|%.0f|%.1f", rf, "|")
+      split("full poll, steady state, ms (best of 5)|full poll with the 30 s pass, ms|views + size functions, ms|floor: count(*) per hypertable, ms|poll / views (target <= 1/50)|poll / floor (target <= 3x)|the same with the pass: / views|the same with the pass: / floor|engine RSS, MB (bench_poll)|console idle CPU, % of one core|bytes per refresh, nothing changed|bytes for a full repaint|console RSS, MB", rn, "|")
+      split("poll_ms|pass_poll_ms|views_ms|floor_ms|pv|pf|pvp|pfp|rss_mb|idle_cpu_pct|bytes_refresh|repaint_bytes|console_rss_mb", rk, "|")
+      split("%.1f|%.1f|%.1f|%.2f|||||%.1f|%.2f|%.0f|%.0f|%.1f", rf, "|")
       print title
       printf "  %-40s", ""; for (c = 1; c <= n; c++) printf " %16s", lab[c]; printf "\n"
-      for (r = 1; r <= 10; r++) {
+      for (r = 1; r <= 13; r++) {
         printf "  %-40s", rn[r]; for (c = 1; c <= n; c++) printf " %16s", cell(c, rk[r], rf[r]); printf "\n"
       }
     }' $files
@@ -152,15 +154,17 @@ for n in $SIZES; do
     echo "== growth on native $V from 10,000 to $(fmt_n "$n") chunks ($(fmt_n $((n / 10000)))x the chunks; target: the poll grows no faster than the floor)"
     awk 'FNR == 1 { f++ } { v[f, $1] = $2 }
       END {
-        split("chunks|poll_ms|views_ms|floor_ms|rss_mb|idle_cpu_pct|bytes_refresh|repaint_bytes|console_rss_mb", k, "|")
-        split("chunks (the Chunks pane)|full poll, ms|views + size functions, ms|floor, ms|engine RSS, MB|console idle CPU, %|bytes per refresh|bytes for a full repaint|console RSS, MB", name, "|")
-        for (i = 1; i <= 9; i++) {
+        split("chunks|poll_ms|pass_poll_ms|views_ms|floor_ms|rss_mb|idle_cpu_pct|bytes_refresh|repaint_bytes|console_rss_mb", k, "|")
+        split("chunks (the Chunks pane)|full poll, steady state, ms|full poll with the 30 s pass, ms|views + size functions, ms|floor, ms|engine RSS, MB|console idle CPU, %|bytes per refresh|bytes for a full repaint|console RSS, MB", name, "|")
+        for (i = 1; i <= 10; i++) {
           if (!((1, k[i]) in v) || !((2, k[i]) in v)) continue
           a = v[1, k[i]]; b = v[2, k[i]]
           printf "  %-34s %12.2f -> %12.2f  %s\n", name[i], a, b, (a > 0 ? sprintf("%.1fx", b / a) : "-")
         }
         if (v[1, "poll_ms"] > 0 && v[1, "floor_ms"] > 0 && v[2, "floor_ms"] > 0)
-          printf "  the poll grew %.1fx, the floor %.1fx\n", v[2, "poll_ms"] / v[1, "poll_ms"], v[2, "floor_ms"] / v[1, "floor_ms"]
+          printf "  the poll grew %.1fx (with the pass %s), the floor %.1fx\n", v[2, "poll_ms"] / v[1, "poll_ms"],
+                 (v[1, "pass_poll_ms"] > 0 && v[2, "pass_poll_ms"] > 0 ? sprintf("%.1fx", v[2, "pass_poll_ms"] / v[1, "pass_poll_ms"]) : "-"),
+                 v[2, "floor_ms"] / v[1, "floor_ms"]
       }' "$a" "$b"
   done
 done

@@ -188,6 +188,18 @@ static void test_cache_rows_match_statio(void **state)
 	}
 }
 
+/* A second engine on the embedded server, probed, into s2 (zeroed). */
+static struct engine *second_engine(struct ev_loop *loop, struct snapshot *s2, struct flags *f)
+{
+	memset(s2, 0, sizeof *s2);
+	struct options o = { .conninfo = harness_env("TSDBTOP_TSDB"), .statement_timeout = 30, .query_deadline = 60 };
+	struct engine_callbacks cb = { .on_update = on_update, .on_probed = on_probed };
+	struct engine *e = engine_new(loop, &o, s2, &th, &cb, f, false, NULL);
+	assert_non_null(e);
+	assert_true(harness_run_until(loop, &f->probed, 30));
+	return e;
+}
+
 /* Poll queries are prepared once per session. In the embedded server all
  * clients share one backend session: a second engine finds its statements
  * already there; DISCARD ALL then drops them under it. Both polls must
@@ -197,13 +209,8 @@ static void test_prepared_polls_survive_discard(void **state)
 	(void)state;
 	struct ev_loop *loop = EV_DEFAULT;
 	struct snapshot s2;
-	memset(&s2, 0, sizeof s2);
-	struct options o = { .conninfo = harness_env("TSDBTOP_TSDB"), .statement_timeout = 30, .query_deadline = 60 };
 	struct flags f = { false, false };
-	struct engine_callbacks cb = { .on_update = on_update, .on_probed = on_probed };
-	struct engine *e = engine_new(loop, &o, &s2, &th, &cb, &f, false, NULL);
-	assert_non_null(e);
-	assert_true(harness_run_until(loop, &f.probed, 30));
+	struct engine *e = second_engine(loop, &s2, &f);
 	for (int round = 0; round < 2; round++) {
 		if (round == 1)
 			PQclear(PQexec(check, "DISCARD ALL"));
@@ -226,6 +233,76 @@ static void test_prepared_polls_survive_discard(void **state)
 		else
 			assert_int_equal((int)named, 0);
 	}
+	engine_free(e);
+	snapshot_free(&s2);
+}
+
+/* The setting the chunks query keeps its last pass in, as text ("" when none). */
+static void setting(char *buf, size_t n, const char *name)
+{
+	const char *params[] = { name };
+	PGresult *r = PQexecParams(check, "SELECT coalesce(current_setting($1, true), '')", 1, NULL, params,
+				   NULL, NULL, 0);
+	snprintf(buf, n, "%s", PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "?");
+	PQclear(r);
+}
+
+static void poll_once(struct ev_loop *loop, struct engine *e, struct flags *f, const struct snapshot *s)
+{
+	f->updated = false;
+	assert_true(engine_poll(e));
+	assert_true(harness_run_until(loop, &f->updated, 120));
+	assert_int_equal(s->chunks_meta.status, PANE_OK);
+	assert_int_equal(s->ret_meta.status, PANE_OK);
+}
+
+/* The pass over the chunk relations (sizes, cache counters, retention's
+ * drop_bytes) is made on a new connection, then only on a change or when
+ * tsdbtop.reread_every seconds passed; between passes the figures stay
+ * those of the last one (the first engine's, made on a new connection,
+ * in snap). The embedded server runs every client in one session, so this
+ * connection sees (and sets) the engine's settings. */
+static void test_pass_carried_between_polls(void **state)
+{
+	(void)state;
+	struct ev_loop *loop = EV_DEFAULT;
+	struct snapshot s2;
+	struct flags f = { false, false };
+	struct engine *e = second_engine(loop, &s2, &f);
+	char a[128], b[128], ra[128], rb[128];
+	PQclear(PQexec(check, "SET tsdbtop.reread_every = 3600"));   /* however slow the polls */
+	poll_once(loop, e, &f, &s2);                /* a new connection: a pass */
+	setting(a, sizeof a, "tsdbtop.chunks_read");
+	setting(ra, sizeof ra, "tsdbtop.retention_read");
+	assert_true(strlen(a) > 2 && strlen(ra) > 2);
+	poll_once(loop, e, &f, &s2);                /* nothing changed: no pass, the same figures */
+	setting(b, sizeof b, "tsdbtop.chunks_read");
+	setting(rb, sizeof rb, "tsdbtop.retention_read");
+	assert_string_equal(a, b);
+	assert_string_equal(ra, rb);
+	assert_int_equal(s2.hts.n, snap.hts.n);
+	assert_int_equal(s2.caches.n, snap.caches.n);
+	assert_int_equal(s2.rets.n, snap.rets.n);
+	for (int i = 0; i < s2.hts.n; i++) {
+		assert_int_equal(s2.hts.v[i].id, snap.hts.v[i].id);
+		assert_float_equal(s2.hts.v[i].est_bytes, snap.hts.v[i].est_bytes, 0.5);
+	}
+	for (int i = 0; i < s2.caches.n; i++)
+		assert_string_equal(s2.caches.v[i].name, snap.caches.v[i].name);
+	for (int i = 0; i < s2.rets.n; i++)
+		if (!isnan(snap.rets.v[i].drop_bytes))
+			assert_float_equal(s2.rets.v[i].drop_bytes, snap.rets.v[i].drop_bytes, 0.5);
+	/* a pass on every poll: the setting is written again */
+	PQclear(PQexec(check, "SET tsdbtop.reread_every = 0"));
+	poll_once(loop, e, &f, &s2);
+	setting(b, sizeof b, "tsdbtop.chunks_read");
+	setting(rb, sizeof rb, "tsdbtop.retention_read");
+	PQclear(PQexec(check, "RESET tsdbtop.reread_every"));
+	assert_string_not_equal(a, b);
+	assert_string_not_equal(ra, rb);
+	for (int i = 0; i < s2.hts.n; i++)
+		assert_float_equal(s2.hts.v[i].est_bytes, snap.hts.v[i].est_bytes, 0.5);
+	assert_int_equal(s2.caches.n, snap.caches.n);
 	engine_free(e);
 	snapshot_free(&s2);
 }
@@ -389,6 +466,7 @@ int main(void)
 		cmocka_unit_test(test_jobs_match),
 		cmocka_unit_test(test_cache_no_stats),
 		cmocka_unit_test(test_prepared_polls_survive_discard),
+		cmocka_unit_test(test_pass_carried_between_polls),
 	};
 	return cmocka_run_group_tests_name("collectors vs TimescaleDB (embedded)", tests, setup, teardown);
 }

@@ -86,14 +86,46 @@ static double usec_to_s(const PGresult *r, int i, const char *col)
 	return isnan(v) ? NAN : v / 1e6;
 }
 
+/* The chunks query makes its pass over the chunk relations (the size
+ * estimate, the Cache pane's counters) only when the chunk catalog changed
+ * or the last pass is tsdbtop.reread_every seconds old (sql/queries/
+ * chunks.sql); an answer with reread false (no compatibility query has the
+ * column: always a pass) carries no est_bytes and no counters, and the
+ * figures of the last pass stay. */
+static bool made_pass(const PGresult *r)   /* the chunks and retention answers */
+{
+	return pgres_bool(r, 0, "reread", true);
+}
+
+/* A copy of n rows of size bytes (the last pass's), NULL when none */
+static void *rows_keep(const void *v, int n, size_t size)
+{
+	void *old = n > 0 ? malloc(size * (size_t)n) : NULL;
+	if (old)
+		memcpy(old, v, size * (size_t)n);
+	return old;
+}
+
+/* est_bytes of the last pass for hypertable id, NAN when it had none */
+static double last_est_bytes(const struct ht_row *old, int n, int id)
+{
+	for (int i = 0; i < n; i++)
+		if (old[i].id == id)
+			return old[i].est_bytes;
+	return NAN;
+}
+
 static void parse_hts(const PGresult *r, struct snapshot *s)
 {
+	bool reread = made_pass(r);
+	struct ht_row *old = reread ? NULL : rows_keep(s->hts.v, s->hts.n, sizeof *old);
+	int nold = old ? s->hts.n : 0;
 	snapshot_clear_rows(&s->hts);
 	SNAP_RESERVE(s->hts, PQntuples(r));
 	for (int i = 0; i < PQntuples(r); i++) {
 		struct ht_row *h = SNAP_ADD(s->hts);
 		if (!h)
-			return;
+			break;
 		h->id = (int)pgres_ll(r, i, "id", 0);
 		pgres_copy(h->schema, sizeof h->schema, r, i, "schema_name");
 		pgres_copy(h->name, sizeof h->name, r, i, "table_name");
@@ -114,10 +146,11 @@ static void parse_hts(const PGresult *r, struct snapshot *s)
 		h->newest_end_int = pgres_ll(r, i, "newest_end", 0);
 		h->oldest_start = h->time_is_int ? NAN : usec_to_s(r, i, "oldest_start");
 		h->newest_end = h->time_is_int ? NAN : usec_to_s(r, i, "newest_end");
-		h->est_bytes = pgres_double(r, i, "est_bytes", NAN);
+		h->est_bytes = reread ? pgres_double(r, i, "est_bytes", NAN) : last_est_bytes(old, nold, h->id);
 		h->before_bytes = pgres_double(r, i, "before_bytes", NAN);
 		h->after_bytes = pgres_double(r, i, "after_bytes", NAN);
 	}
+	free(old);
 }
 
 static void parse_compression(const struct pg_result *cres, struct snapshot *s)
@@ -244,15 +277,31 @@ static void parse_scheduler(const struct pg_result *cres, struct snapshot *s)
 	sc->embedded = pgres_bool(r, 0, "embedded", false);
 }
 
+/* drop_bytes of the last pass for policy job_id, NAN when it had none */
+static double last_drop_bytes(const struct ret_row *old, int n, int job_id)
+{
+	for (int i = 0; i < n; i++)
+		if (old[i].job_id == job_id)
+			return old[i].drop_bytes;
+	return NAN;
+}
+
+/* drop_bytes comes with a pass over the relations of the chunks past the
+ * cut, made only when they changed or tsdbtop.reread_every seconds passed
+ * (sql/queries/retention.sql): with reread false the last pass's figure
+ * stays (the same chunks: their count, ids and status are unchanged). */
 static void parse_retention(const struct pg_result *cres, struct snapshot *s)
 {
 	const PGresult *r = cres;
+	bool reread = made_pass(r);
+	struct ret_row *old = reread ? NULL : rows_keep(s->rets.v, s->rets.n, sizeof *old);
+	int nold = old ? s->rets.n : 0;
 	snapshot_clear_rows(&s->rets);
 	SNAP_RESERVE(s->rets, PQntuples(r));
 	for (int i = 0; i < PQntuples(r); i++) {
 		struct ret_row *t = SNAP_ADD(s->rets);
 		if (!t)
-			return;
+			break;
 		t->job_id = (int)pgres_ll(r, i, "job_id", 0);
 		pgres_copy(t->schema, sizeof t->schema, r, i, "schema");
 		pgres_copy(t->name, sizeof t->name, r, i, "name");
@@ -263,8 +312,9 @@ static void parse_retention(const struct pg_result *cres, struct snapshot *s)
 		t->drop_count = (int)pgres_ll(r, i, "drop_count", -1);
 		t->oldest_start = pgres_double(r, i, "oldest_start", NAN);
 		t->oldest_end = pgres_double(r, i, "oldest_end", NAN);
-		t->drop_bytes = pgres_double(r, i, "drop_bytes", NAN);
+		t->drop_bytes = reread ? pgres_double(r, i, "drop_bytes", NAN) : last_drop_bytes(old, nold, t->job_id);
 	}
+	free(old);
 }
 
 static void parse_caggs(const struct pg_result *cres, struct snapshot *s)
@@ -331,9 +381,11 @@ static void parse_cache(const struct pg_result *cres, struct snapshot *s)
 
 /* The Cache pane's per-hypertable counters come with the chunks query (one
  * pass over the chunk relations serves both): a row for every hypertable
- * with at least one chunk relation. */
+ * with at least one chunk relation, read on the pass only. */
 static void parse_cache_hts(const PGresult *r, struct snapshot *s)
 {
+	if (!made_pass(r))
+		return;                    /* the rows of the last pass stay */
 	snapshot_clear_rows(&s->caches);
 	int n = 0;
 	for (int i = 0; i < PQntuples(r); i++)
