@@ -45,9 +45,10 @@ WITH dim AS (
   LEFT JOIN _timescaledb_catalog.compression_chunk_size s ON s.chunk_id = c.id   -- its primary key
   WHERE NOT c.dropped                      -- until ts22600
   GROUP BY c.hypertable_id
-), rng AS (                 -- the oldest start and newest end per time dimension, in index
-  SELECT dim.hypertable_id, lo.range_start AS oldest_start, hi.range_end AS newest_end  -- order,
-  FROM dim                  -- of slices that belong to a chunk (never an orphan)
+), rng AS (                 -- the oldest start and newest end per time dimension, of
+  SELECT dim.hypertable_id, lo.range_start AS oldest_start,   -- slices that belong to a
+         greatest(top.range_end, late.range_end) AS newest_end  -- chunk (never an orphan)
+  FROM dim
   LEFT JOIN LATERAL (
     SELECT x.range_start
     FROM _timescaledb_catalog.dimension_slice x
@@ -58,16 +59,26 @@ WITH dim AS (
                     AND NOT c.dropped                      -- until ts22600
                  )
     ORDER BY x.range_start LIMIT 1) lo ON true
-  LEFT JOIN LATERAL (
+  LEFT JOIN LATERAL (      -- the end of the newest slice (by start)
     SELECT x.range_end
-    FROM (SELECT s.id, s.range_end FROM _timescaledb_catalog.dimension_slice s
-          WHERE s.dimension_id = dim.dim_id ORDER BY s.range_end DESC OFFSET 0) x
-    WHERE EXISTS (SELECT 1 FROM _timescaledb_catalog.chunk_constraint cc
+    FROM _timescaledb_catalog.dimension_slice x
+    WHERE x.dimension_id = dim.dim_id
+      AND EXISTS (SELECT 1 FROM _timescaledb_catalog.chunk_constraint cc
                   JOIN _timescaledb_catalog.chunk c ON c.id = cc.chunk_id
                   WHERE cc.dimension_slice_id = x.id
                     AND NOT c.dropped                      -- until ts22600
                  )
-    LIMIT 1) hi ON true
+    ORDER BY x.range_start DESC LIMIT 1) top ON true
+  LEFT JOIN LATERAL (      -- a longer older slice that ends later still (rare): scanned in
+    SELECT max(x.range_end) AS range_end   -- the index, a chunk looked up only for those
+    FROM _timescaledb_catalog.dimension_slice x
+    WHERE x.dimension_id = dim.dim_id AND x.range_end > top.range_end
+      AND EXISTS (SELECT 1 FROM _timescaledb_catalog.chunk_constraint cc
+                  JOIN _timescaledb_catalog.chunk c ON c.id = cc.chunk_id
+                  WHERE cc.dimension_slice_id = x.id
+                    AND NOT c.dropped                      -- until ts22600
+                 )
+    ) late ON true
 ), fp AS (                  -- the chunk catalog's fingerprint, from the same pass
   SELECT concat_ws('/', sum(chunks), max(max_id), sum(sum_id), sum(sum_st)) AS fp
   FROM agg
