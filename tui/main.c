@@ -183,6 +183,7 @@ static int load_config(struct options *o)
 int main(int argc, char **argv)
 {
 	struct options o;
+	const char *named = NULL;    /* a first argument that should name a [server NAME] */
 	setlocale(LC_ALL, "");
 	if (argc > 1 && argv[1][0] != '-') {
 		for (size_t i = 0; i < N_COMMANDS; i++)
@@ -192,11 +193,8 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		}
-		if (!looks_like_conninfo(argv[1])) {
-			fprintf(stderr, "tsdbtop: '%s' is not a command (try --help; a database name goes"
-					" with -d)\n", argv[1]);
-			return 2;
-		}
+		if (!looks_like_conninfo(argv[1]))
+			named = argv[1];     /* known once the configuration is read */
 	}
 	int rc = cli_parse(&o, argc, argv, stderr);
 	if (rc != 0)
@@ -205,6 +203,11 @@ int main(int argc, char **argv)
 		rc = load_config(&o);
 		if (rc >= 0)
 			return rc;
+	}
+	if (named && !config_server_find(&config, named)) {
+		fprintf(stderr, "tsdbtop: '%s' is not a command (try --help; a database name goes"
+				" with -d) nor a [server NAME] of the configuration\n", named);
+		return 2;
 	}
 	switch (o.mode) {
 	case MODE_HELP:

@@ -120,6 +120,7 @@ struct action_config {
 	double statement_timeout;   /* on the action connection; 0 = ACTION_STATEMENT_TIMEOUT */
 	double lock_timeout;        /* 0 = the options' lock_timeout, or ACTION_LOCK_TIMEOUT */
 	const char *log_path;       /* JSON lines file; NULL = default; "" = none */
+	const char *server_name;    /* several servers: the one its log records name (NULL: none) */
 	bool own_connection;        /* try a second connection (default true via action_config_default) */
 	void (*on_change)(void *ud);/* anything changed: redraw */
 	void *ud;

@@ -20,6 +20,7 @@ struct actlog_entry {
 	char sql[700];
 	double duration;           /* s, NAN when none */
 	char result[400];
+	char server[64];           /* the server's name when the console watches several; "" one */
 };
 
 struct actlog {
@@ -27,6 +28,7 @@ struct actlog {
 	int count;                 /* total ever added */
 	char path[512];            /* "" = no file */
 	char file_error[256];      /* last error writing the file */
+	char server[64];           /* stamped on every record ("" = not said) */
 };
 
 /* The default file: $XDG_STATE_HOME/tsdbtop/actions.log, else
@@ -34,6 +36,9 @@ struct actlog {
 char *actlog_default_path(char *buf, size_t n);
 /* path NULL = default, "" = no file. Creates the directory (0700). */
 void actlog_init(struct actlog *l, const char *path);
+/* The server every later record names ("server" in the JSON line; NULL or
+ * "": none, as with one server). */
+void actlog_set_server(struct actlog *l, const char *name);
 /* Add one record (and append it to the file). */
 void actlog_add(struct actlog *l, const char *event, const char *action, const char *target,
 		const char *sql, double duration, const char *result);

@@ -54,6 +54,9 @@ struct app_view {
 	double act_bytes_before, act_bytes_after;   /* NAN unknown */
 	const struct actlog *act_log;     /* the action log (l) */
 	const struct chunk_list *chunks;  /* the chunk list asked for with CMD_OPEN */
+	/* the fleet (several servers): which one this view is */
+	const char *server_name;          /* its name (a [server NAME] or host:port/db) */
+	int server_index, nservers;       /* nservers 1: the single-server console */
 };
 
 /* What changed (bits of the changed callback). */
@@ -62,6 +65,8 @@ enum app_change {
 	APP_CH_CONN = 2,      /* connection state, stall or backoff times */
 	APP_CH_ACTION = 4,    /* the action runner or the chunk list */
 	APP_CH_DBLIST = 8,    /* the databases' list */
+	APP_CH_FLEET = 16,    /* several servers: any server's state (the overview) */
+	APP_CH_SERVER = 32,   /* the selected server changed (CMD_SERVER_*) */
 };
 
 /* The screen's callbacks: changed (redraw; what: APP_CH_* bits) and notice
@@ -81,17 +86,26 @@ struct app_arg {
 	int index;                  /* CMD_DIALOG_SKIP: the step to skip / keep */
 };
 
-/* First connection (a password prompt when the server asks for one,
- * before any screen exists) and the action runner. NULL, with a message
- * on stderr, when the console cannot start. */
+/* The servers (fleet_build: the positional CONNINFOs or server names, or
+ * the configuration's [server NAME] sections, else the one of -h -p -d).
+ * One server: the first connection (a password prompt when the server asks
+ * for one, before any screen exists) and the action runner, as always.
+ * Several: each server's engine and runner started without waiting (a
+ * server that is down shows so on the overview; no password prompt).
+ * NULL, with a message on stderr, when the console cannot start. */
 struct app *app_new(const struct options *o);
 /* Everything closed; NULL is fine. Free the screen first. */
 void app_free(struct app *a);
 struct ev_loop *app_loop(const struct app *a);
 /* The screen's callbacks (copied; NULL unregisters). */
 void app_set_view_ops(struct app *a, const struct app_view_ops *ops);
-/* The state as the screen may read it, current as of this call. */
+/* The state as the screen may read it, current as of this call: the
+ * selected server's (the only one unless several were given). */
 const struct app_view *app_view(struct app *a);
+/* How many servers the console watches (1: no overview), and server i's
+ * view (NULL out of range); the same pointer rules as app_view. */
+int app_servers(const struct app *a);
+const struct app_view *app_server_view(struct app *a, int i);
 
 /* The one dispatch (screen -> controller). Commands:
  *   CMD_QUIT, CMD_REFRESH, CMD_PAUSE, CMD_INTERVAL_UP, CMD_INTERVAL_DOWN;
@@ -102,7 +116,11 @@ const struct app_view *app_view(struct app *a);
  *   CMD_ACT_MAINTENANCE, CMD_JOB_RUN, CMD_JOB_PAUSE, CMD_JOB_RESUME (plan
  *   arg->rq), CMD_DIALOG_YES, CMD_DIALOG_NO, CMD_DIALOG_SKIP,
  *   CMD_DIALOG_WINDOW (plan arg->rq again, with its window), CMD_ACT_STOP;
- *   CMD_DATABASES (ask for the server's databases), CMD_DB_SWITCH.
+ *   CMD_DATABASES (ask for the server's databases), CMD_DB_SWITCH;
+ *   CMD_SERVER_OPEN (arg->index: the server the screen shows),
+ *   CMD_SERVER_NEXT, CMD_SERVER_PREV (the next / previous one, round).
+ * CMD_REFRESH with arg->index < 0 polls every server. Every other command
+ * acts on the selected server only (its own action runner, connections).
  * Returns 0, or -1 when refused or failed (the view or a notice says why).
  * Any other command: -1. */
 int app_command(struct app *a, enum command c, const struct app_arg *arg);

@@ -61,6 +61,9 @@ enum command {
 	CMD_COPY,             /* y: the selected object's name to the clipboard (OSC 52) */
 	CMD_DATABASES,        /* D: the server's databases; Enter switches */
 	CMD_DB_SWITCH,        /* databases list: switch to the chosen one */
+	CMD_SERVER_OPEN,      /* overview: the chosen server's panes */
+	CMD_SERVER_NEXT,      /* several servers: the next one's panes */
+	CMD_SERVER_PREV,      /* several servers: the previous one's panes */
 	CMD_COUNT
 };
 
@@ -73,6 +76,7 @@ enum key_context {
 	KCTX_DIALOG = 16,     /* an action dialog waits for confirmation */
 	KCTX_TYPED = 32,      /* a dialog field takes text (typed name, window) */
 	KCTX_DBLIST = 64,     /* the databases list (D) is open */
+	KCTX_OVERVIEW = 128,  /* the fleet overview (several servers) */
 };
 
 #define KEYMAP_MAX_KEYS 4

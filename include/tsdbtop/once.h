@@ -35,7 +35,17 @@ struct json_object *once_json_scheduler(const struct snapshot *s);
 /* Sanitised "schema.name" (schema omitted when public). */
 char *once_qualname(char *buf, size_t n, const char *schema, const char *name);
 
-/* tsdbtop --once [--json] [--pane NAME]: 0 printed, 2 bad usage, 3 cannot connect. */
+/* tsdbtop --once [--json] [--pane NAME]: 0 printed, 2 bad usage, 3 cannot
+ * connect. Several servers (fleet_build): once_fleet_run. */
 int run_once(const struct options *o);
+
+/* --once with several servers, polled at the same time (tui/headless/
+ * once_fleet.c): text, each server's block under "=== server NAME (i of
+ * n) ==="; JSON, one document {version, tsdbtop, generated_at, servers[]}
+ * whose entries are {name, connected, error, and for a connected server
+ * server, compat, health, panes as for one}. Returns the worst exit code
+ * of them (3 when any could not be reached; every server is printed). */
+struct fleet;
+int once_fleet_run(const struct fleet *f, const struct options *o, int pane, double now);
 
 #endif

@@ -6,7 +6,8 @@
 # on failure. Cleans up its tmux server (private socket), launchers and
 # clusters whatever happens.
 #   E2E_SKIP_TSDB=1 / E2E_SKIP_PG15=1 skip a half; E2E_KEEP=1 keeps the work dir;
-#   E2E_ACTIONS_ONLY=1 runs only the actions scenario (tests/e2e/actions.sh).
+#   E2E_ACTIONS_ONLY=1 runs only the actions scenario (tests/e2e/actions.sh);
+#   E2E_SKIP_FLEET=1 skips the fleet view (tests/e2e/fleet.sh).
 #   E2E_SCALE (default 0.2) and E2E_DEMO_DAYS (default 30: the embedded
 #   server is slow; 100 days take about 4 minutes to load) size the demo data.
 set -u
@@ -29,11 +30,13 @@ unset NO_COLOR
 . "$TOP/tests/tools/pg15.sh"
 . "$TOP/tests/e2e/actions.sh"
 . "$TOP/tests/e2e/kiosk.sh"
+. "$TOP/tests/e2e/fleet.sh"
 
 T() { tmux -L "$SOCK" "$@"; }
 
 cleanup() {
   T kill-server >/dev/null 2>&1
+  fleet_cleanup
   if [ -n "${PG15_DIR:-}" ]; then
     # a frozen cluster cannot stop: thaw it first
     if [ -f "$PG15_DIR/data/postmaster.pid" ]; then
@@ -431,6 +434,7 @@ pg15_part() {
 [ "${E2E_ACTIONS_ONLY:-0}" = 1 ] || e2e_config
 [ "${E2E_SKIP_PG15:-0}" = 1 ] || pg15_part
 [ "${E2E_SKIP_TSDB:-0}" = 1 ] || tsdb_part
+[ "${E2E_ACTIONS_ONLY:-0}" = 1 ] || [ "${E2E_SKIP_FLEET:-0}" = 1 ] || e2e_fleet
 
 echo "# e2e: $PASSES passed, $FAILS failed in $(( $(date +%s) - started )) s"
 [ "$FAILS" -eq 0 ]

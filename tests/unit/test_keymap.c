@@ -12,7 +12,7 @@
 #include "tsdbtop/keymap.h"
 
 static const unsigned all_ctx[] = { KCTX_MAIN, KCTX_HELP, KCTX_PROMPT, KCTX_LIST, KCTX_DIALOG, KCTX_TYPED,
-                                    KCTX_DBLIST };
+                                    KCTX_DBLIST, KCTX_OVERVIEW };
 #define NCTX (sizeof all_ctx / sizeof all_ctx[0])
 
 static void every_command_reachable(void **state)
@@ -70,7 +70,8 @@ static void help_lists_every_key(void **state)
 	(void)state;
 	size_t n;
 	const struct key_binding *t = keymap_table(&n);
-	unsigned mask = KCTX_MAIN | KCTX_HELP | KCTX_PROMPT | KCTX_LIST | KCTX_DIALOG | KCTX_TYPED | KCTX_DBLIST;
+	unsigned mask = KCTX_MAIN | KCTX_HELP | KCTX_PROMPT | KCTX_LIST | KCTX_DIALOG | KCTX_TYPED | KCTX_DBLIST |
+	                KCTX_OVERVIEW;
 	int lines = keymap_help_line(mask, 0, NULL, 0);
 	assert_true(lines > 0);
 	for (size_t i = 0; i < n; i++) {
@@ -224,6 +225,28 @@ static void databases_context(void **state)
 	assert_true(saw_close);
 }
 
+/* The fleet overview has its own context: Enter opens a server there
+ * (and still the chunks in the panes), ] and [ cycle servers in the panes,
+ * and no action key reaches the overview. */
+static void overview_context(void **state)
+{
+	(void)state;
+	static const struct { int key; enum command cmd; } want[] = {
+		{ KEY_UP, CMD_UP }, { KEY_DOWN, CMD_DOWN }, { '\r', CMD_SERVER_OPEN }, { KEY_ENTER, CMD_SERVER_OPEN },
+		{ 's', CMD_SORT_NEXT }, { 'r', CMD_REFRESH }, { 'q', CMD_QUIT }, { '?', CMD_HELP }, { 3, CMD_QUIT },
+		{ 'c', CMD_NONE }, { 'x', CMD_NONE }, { 'm', CMD_NONE }, { 'D', CMD_NONE }, { ']', CMD_NONE },
+	};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+		if (keymap_lookup(want[i].key, KCTX_OVERVIEW) != want[i].cmd)
+			fail_msg("key %d in the overview: %s, not %s", want[i].key,
+			         keymap_command_name(keymap_lookup(want[i].key, KCTX_OVERVIEW)),
+			         keymap_command_name(want[i].cmd));
+	assert_int_equal(keymap_lookup('\r', KCTX_MAIN), CMD_OPEN);
+	assert_int_equal(keymap_lookup(']', KCTX_MAIN), CMD_SERVER_NEXT);
+	assert_int_equal(keymap_lookup('[', KCTX_MAIN), CMD_SERVER_PREV);
+	assert_false(keymap_command_is_action(CMD_SERVER_OPEN));
+}
+
 static void interval_steps(void **state)
 {
 	(void)state;
@@ -257,6 +280,7 @@ int main(void)
 		cmocka_unit_test(no_duplicate_key_in_a_context),
 		cmocka_unit_test(help_lists_every_key),
 		cmocka_unit_test(unknown_keys_do_nothing),
+		cmocka_unit_test(overview_context),
 		cmocka_unit_test(keys_map_to_commands),
 		cmocka_unit_test(databases_context),
 		cmocka_unit_test(interval_steps),

@@ -117,6 +117,8 @@ char *actlog_json(const struct actlog_entry *e, char *buf, size_t n)
 	snprintf(dur, sizeof dur, "%.3f", e->duration);
 	json_object_object_add(o, "duration_s", isnan(e->duration) ? NULL : json_object_new_double_s(e->duration, dur));
 	json_object_object_add(o, "result", json_object_new_string(e->result));
+	if (e->server[0])
+		json_object_object_add(o, "server", json_object_new_string(e->server));
 	snprintf(buf, n, "%s", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	return buf;
@@ -142,6 +144,7 @@ void actlog_add(struct actlog *l, const char *event, const char *action, const c
 	copy(e->sql, sizeof e->sql, sql);
 	copy(e->result, sizeof e->result, result);
 	e->duration = duration;
+	snprintf(e->server, sizeof e->server, "%s", l->server);
 	l->count++;
 	if (!l->path[0])
 		return;
@@ -156,6 +159,11 @@ void actlog_add(struct actlog *l, const char *event, const char *action, const c
 		l->file_error[0] = '\0';
 	if (fd >= 0)
 		close(fd);
+}
+
+void actlog_set_server(struct actlog *l, const char *name)
+{
+	snprintf(l->server, sizeof l->server, "%s", name ? name : "");
 }
 
 const struct actlog_entry *actlog_get(const struct actlog *l, int i)

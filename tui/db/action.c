@@ -109,6 +109,7 @@ struct action_runner *action_runner_new(struct ev_loop *loop, const struct actio
 	r->cfg.password = NULL;
 	r->cur = -1;
 	actlog_init(&r->log, cfg->log_path);
+	actlog_set_server(&r->log, cfg->server_name);
 	if (!cfg->read_only && cfg->own_connection)
 		ar_open_own(r);
 	return r;

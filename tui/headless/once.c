@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "tsdbtop/config.h"
+#include "tsdbtop/fleet.h"
 #include "tsdbtop/format.h"
 #include "tsdbtop/headless.h"
 #include "tsdbtop/health.h"
@@ -621,9 +622,20 @@ int run_once(const struct options *o)
 				" caggs, cache)\n", o->pane);
 		return HL_EXIT_USAGE;
 	}
+	static struct fleet f;    /* 64 servers' options: not on the stack */
+	char err[512];
+	if (fleet_build(&f, o, err, sizeof err) != 0) {
+		fprintf(stderr, "tsdbtop: %s\n", err);
+		return HL_EXIT_USAGE;
+	}
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	double now = (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	if (f.n > 1)
+		return once_fleet_run(&f, o, pane, now);
+	o = &f.t[0].opt;          /* one server: a [server NAME] given by its name stands for its conninfo */
 	struct snapshot snap;
 	struct thresholds th;
-	char err[512];
 	memset(&snap, 0, sizeof snap);
 	thresholds_default(&th);
 	if (o->config)
@@ -634,9 +646,6 @@ int run_once(const struct options *o)
 		snapshot_free(&snap);
 		return rc;
 	}
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	double now = (double)ts.tv_sec + ts.tv_nsec / 1e9;
 	if (o->json) {
 		struct json_object *j = once_json(&snap, pane, now);
 		puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));

@@ -15,12 +15,13 @@
 #define D (KCTX_DIALOG)
 #define T (KCTX_TYPED)
 #define B (KCTX_DBLIST)
+#define O (KCTX_OVERVIEW)
 
 static const struct key_binding table[] = {
-	{ { '?', KEY_F(1) }, "? F1", CMD_HELP, "show / hide this help", M | H },
-	{ { ESC }, "Esc", CMD_CLOSE, "close help, zoom or list; stop a running action", M | H | L },
-	{ { 'q', 'Q' }, "q", CMD_QUIT, "quit (exit code 0)", M | H },
-	{ { CTRL('c') }, "Ctrl-C", CMD_QUIT, "quit", M | H | P | L | D | T | B },
+	{ { '?', KEY_F(1) }, "? F1", CMD_HELP, "show / hide this help", M | H | O },
+	{ { ESC }, "Esc", CMD_CLOSE, "close help, zoom or list; stop a running action; several servers: back to the overview", M | H | L },
+	{ { 'q', 'Q' }, "q", CMD_QUIT, "quit (exit code 0)", M | H | O },
+	{ { CTRL('c') }, "Ctrl-C", CMD_QUIT, "quit", M | H | P | L | D | T | B | O },
 	{ { '\t', KEY_RIGHT }, "Tab Right", CMD_FOCUS_NEXT, "focus the next pane", M },
 	{ { KEY_BTAB, KEY_LEFT }, "Shift-Tab Left", CMD_FOCUS_PREV, "focus the previous pane", M },
 	{ { '1' }, "1", CMD_FOCUS_1, "focus pane 1: Chunks", M },
@@ -30,20 +31,20 @@ static const struct key_binding table[] = {
 	{ { '5' }, "5", CMD_FOCUS_5, "focus pane 5: Cache", M },
 	{ { '\n', '\r', KEY_ENTER }, "Enter", CMD_OPEN, "Chunks pane: the hypertable's chunks; other panes: zoom", M },
 	{ { 'z', 'Z' }, "z", CMD_ZOOM, "zoom / unzoom the focused pane", M },
-	{ { KEY_UP }, "Up", CMD_UP, "select the row above", M | H | L | D | B },
-	{ { KEY_DOWN }, "Down", CMD_DOWN, "select the row below", M | H | L | D | B },
-	{ { KEY_PPAGE }, "PgUp", CMD_PAGE_UP, "one page up", M | H | L | D },
-	{ { KEY_NPAGE }, "PgDn", CMD_PAGE_DOWN, "one page down", M | H | L | D },
-	{ { KEY_HOME, 'g' }, "Home g", CMD_HOME, "first row", M | H | L },
-	{ { KEY_END, 'G' }, "End G", CMD_END, "last row", M | H | L },
-	{ { 's' }, "s", CMD_SORT_NEXT, "sort by the next column", M },
+	{ { KEY_UP }, "Up", CMD_UP, "select the row above", M | H | L | D | B | O },
+	{ { KEY_DOWN }, "Down", CMD_DOWN, "select the row below", M | H | L | D | B | O },
+	{ { KEY_PPAGE }, "PgUp", CMD_PAGE_UP, "one page up", M | H | L | D | O },
+	{ { KEY_NPAGE }, "PgDn", CMD_PAGE_DOWN, "one page down", M | H | L | D | O },
+	{ { KEY_HOME, 'g' }, "Home g", CMD_HOME, "first row", M | H | L | O },
+	{ { KEY_END, 'G' }, "End G", CMD_END, "last row", M | H | L | O },
+	{ { 's' }, "s", CMD_SORT_NEXT, "sort by the next column (overview: worst first / as given)", M | O },
 	{ { 'S' }, "S", CMD_SORT_REVERSE, "reverse the sort order", M },
 	{ { '/' }, "/", CMD_FILTER, "filter the focused pane by name", M },
-	{ { '+', '=' }, "+", CMD_INTERVAL_UP, "poll less often (0.5 1 2 5 10 30 60 s)", M },
-	{ { '-', '_' }, "-", CMD_INTERVAL_DOWN, "poll more often", M },
-	{ { ' ' }, "Space", CMD_PAUSE, "pause / resume polling", M },
-	{ { 'r', 'R' }, "r", CMD_REFRESH, "refresh now", M },
-	{ { CTRL('l') }, "Ctrl-L", CMD_REDRAW, "redraw the screen", M | H | P | L | D | T },
+	{ { '+', '=' }, "+", CMD_INTERVAL_UP, "poll less often (0.5 1 2 5 10 30 60 s)", M | O },
+	{ { '-', '_' }, "-", CMD_INTERVAL_DOWN, "poll more often", M | O },
+	{ { ' ' }, "Space", CMD_PAUSE, "pause / resume polling", M | O },
+	{ { 'r', 'R' }, "r", CMD_REFRESH, "refresh now (overview: every server)", M | O },
+	{ { CTRL('l') }, "Ctrl-L", CMD_REDRAW, "redraw the screen", M | H | P | L | D | T | O },
 	{ { 'c' }, "c", CMD_ACT_COMPRESS, "compress the chunks past compress_after, or the chosen chunk", M | L },
 	{ { 'd' }, "d", CMD_ACT_DECOMPRESS, "decompress the chosen chunk (chunk list)", M | L },
 	{ { 'f' }, "f", CMD_ACT_REFRESH, "refresh the selected continuous aggregate (policy window)", M },
@@ -70,6 +71,10 @@ static const struct key_binding table[] = {
 	/* the databases list (D); last, so that help keeps its older lines in place */
 	{ { '\n', '\r', KEY_ENTER }, "Enter", CMD_DB_SWITCH, "databases: switch to the chosen one (new connections)", B },
 	{ { ESC, 'q', 'D' }, "Esc q D", CMD_CLOSE, "databases: close the list", B },
+	/* several servers: the overview and the cycle */
+	{ { '\n', '\r', KEY_ENTER }, "Enter", CMD_SERVER_OPEN, "overview: the chosen server's panes (Esc comes back)", O },
+	{ { ']' }, "]", CMD_SERVER_NEXT, "several servers: the next server's panes", M },
+	{ { '[' }, "[", CMD_SERVER_PREV, "several servers: the previous server's panes", M },
 };
 
 static const char *const cmd_names[CMD_COUNT] = {
@@ -91,7 +96,8 @@ static const char *const cmd_names[CMD_COUNT] = {
 	[CMD_JOB_DETAIL] = "job-detail", [CMD_ACT_JOBS_ALL] = "jobs-all",
 	[CMD_DIALOG_YES] = "dialog-yes", [CMD_DIALOG_NO] = "dialog-no", [CMD_DIALOG_SKIP] = "dialog-skip",
 	[CMD_DIALOG_WINDOW] = "dialog-window", [CMD_COPY] = "copy", [CMD_DATABASES] = "databases",
-	[CMD_DB_SWITCH] = "db-switch",
+	[CMD_DB_SWITCH] = "db-switch", [CMD_SERVER_OPEN] = "server-open", [CMD_SERVER_NEXT] = "server-next",
+	[CMD_SERVER_PREV] = "server-prev",
 };
 
 bool keymap_command_is_action(enum command c)

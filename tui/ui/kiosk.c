@@ -11,6 +11,7 @@
 
 #include "tsdbtop/app.h"
 #include "tsdbtop/format.h"
+#include "tsdbtop/overview.h"
 #include "tsdbtop/pane.h"
 #include "tsdbtop/sanitize.h"
 #include "tsdbtop/trend.h"
@@ -70,6 +71,36 @@ static void clock_text(char *buf, size_t n, double t, bool seconds)
 	strftime(buf, n, seconds ? "%H:%M:%S" : "%H:%M", &tm);
 }
 
+/* The three rows erased in the header's colour; that colour. */
+static attr_t banner_clear(WINDOW *w, int width, const attr_t *ra)
+{
+	attr_t bg = ra[ROLE_HEADER];
+	werase(w);
+	for (int y = 0; y < 3; y++) {
+		wattrset(w, bg);
+		mvwhline(w, y, 0, ' ' | bg, width);
+	}
+	return bg;
+}
+
+/* A block three rows high in role's colour, state in the middle. Returns
+ * its width. */
+static int banner_block(WINDOW *w, int width, const attr_t *ra, bool utf8, const char *state,
+			enum theme_role role)
+{
+	attr_t sat = (role == ROLE_CRITICAL ? ra[ROLE_BANNER] : ra[role] | A_REVERSE) | A_BOLD;
+	int sw = text_width(state) + 8;
+	if (sw > width / 2)
+		sw = width / 2;
+	for (int y = 0; y < 3; y++) {
+		wattrset(w, sat);
+		mvwhline(w, y, 0, ' ' | sat, sw);
+	}
+	int tw = text_width(state);
+	bput(w, 1, tw < sw ? (sw - tw) / 2 : 0, sw, sat, state, utf8);
+	return sw;
+}
+
 /* The state: a block three rows high in its colour, the words in the
  * middle. Returns its width. */
 static int banner_state(WINDOW *w, int width, const attr_t *ra, bool utf8, const struct snapshot *s,
@@ -83,17 +114,7 @@ static int banner_state(WINDOW *w, int width, const attr_t *ra, bool utf8, const
 		snprintf(state, sizeof state, "NO DATA YET");
 		role = ROLE_DIM;
 	}
-	attr_t sat = (role == ROLE_CRITICAL ? ra[ROLE_BANNER] : ra[role] | A_REVERSE) | A_BOLD;
-	int sw = text_width(state) + 8;
-	if (sw > width / 2)
-		sw = width / 2;
-	for (int y = 0; y < 3; y++) {
-		wattrset(w, sat);
-		mvwhline(w, y, 0, ' ' | sat, sw);
-	}
-	int tw = text_width(state);
-	bput(w, 1, tw < sw ? (sw - tw) / 2 : 0, sw, sat, state, utf8);
-	return sw;
+	return banner_block(w, width, ra, utf8, state, role);
 }
 
 /* Row 0: server and database, and the clock on the right. */
@@ -172,12 +193,7 @@ void kiosk_banner(WINDOW *w, int width, const attr_t *ra, bool utf8, const struc
 	const struct snapshot *s = a->snap;
 	if (!w || width < 20)
 		return;
-	werase(w);
-	attr_t bg = ra[ROLE_HEADER];
-	for (int y = 0; y < 3; y++) {
-		wattrset(w, bg);
-		mvwhline(w, y, 0, ' ' | bg, width);
-	}
+	attr_t bg = banner_clear(w, width, ra);
 	bool have_data = s->polled_at > 0 && !isnan(s->polled_at);
 	int x = banner_state(w, width, ra, utf8, s, have_data) + 2, rw = width - x - 1;
 	banner_server(w, width, x, bg, utf8, a, now);
@@ -188,6 +204,28 @@ void kiosk_banner(WINDOW *w, int width, const attr_t *ra, bool utf8, const struc
 		banner_down(w, x, rw, ra, utf8, a, have_data, now);
 	else
 		banner_up(w, x, rw, ra, utf8, a, have_data, now);
+	wattrset(w, A_NORMAL);
+}
+
+/* The fleet: the worst state in a block, the servers it names, a clock. */
+void kiosk_fleet_banner(WINDOW *w, int width, const attr_t *ra, bool utf8, const struct app_view *const *v,
+			int nv, double now)
+{
+	char text[1024], state[64], t1[16], line[96];
+	if (!w || width < 20)
+		return;
+	attr_t bg = banner_clear(w, width, ra);
+	enum theme_role role = overview_banner(v, nv, utf8, text, sizeof text);
+	/* the block says the first part: "✖ 2 CRITICAL", "▲ 1 WARNING", "✓ ALL 3 OK" */
+	snprintf(state, sizeof state, "%.*s", (int)strcspn(text, ":"), text);
+	int x = banner_block(w, width, ra, utf8, state, role) + 2, rw = width - x - 1;
+	clock_text(t1, sizeof t1, now, true);
+	int cw = (int)strlen(t1);
+	snprintf(line, sizeof line, "fleet of %d servers", nv);
+	bput(w, 0, x, rw - cw - 2, bg | A_BOLD, line, utf8);
+	bput(w, 0, width - cw - 1, cw, bg | A_BOLD, t1, utf8);
+	bput(w, 1, x, rw, ra[role] | A_BOLD, text, utf8);
+	bput(w, 2, x, rw, ra[ROLE_DIM], "kiosk  read-only", utf8);
 	wattrset(w, A_NORMAL);
 }
 

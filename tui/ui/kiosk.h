@@ -33,6 +33,11 @@ void kiosk_state(const struct snapshot *s, char *buf, size_t n, enum theme_role 
 void kiosk_banner(WINDOW *w, int width, const attr_t *role_attr, bool utf8, const struct app_view *a,
 		  double now);
 
+/* Over the overview (several servers): the fleet's banner, which servers
+ * are critical and which unreachable, a clock. */
+void kiosk_fleet_banner(WINDOW *w, int width, const attr_t *role_attr, bool utf8,
+			const struct app_view *const *v, int nv, double now);
+
 /* Worst health of a pane's rows (HEALTH_UNKNOWN when it has none). */
 enum health kiosk_pane_health(const struct snapshot *s, enum pane_id id);
 

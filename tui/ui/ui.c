@@ -58,7 +58,7 @@ static void on_changed(void *ud, unsigned what)
 		ui_act_sync(u);
 	if (what & (APP_CH_DATA | APP_CH_CONN))
 		ui_switch_sync(u);
-	u->dirty = true;
+	u->dirty = true;      /* APP_CH_FLEET: another server (the overview) */
 }
 
 static void on_notice(void *ud, const char *msg)
@@ -70,7 +70,7 @@ static void on_notice(void *ud, const char *msg)
 
 static const struct ui_mode_class *const mode_classes[] = {
 	&ui_help_mode, &ui_prompt_mode, &ui_chunks_mode, &ui_jobs_mode, &ui_job_detail_mode,
-	&ui_dialog_mode, &ui_log_mode, &ui_dblist_mode,
+	&ui_dialog_mode, &ui_log_mode, &ui_dblist_mode, &ui_overview_mode,
 };
 
 const struct ui_mode_class *const *ui_mode_classes(size_t *n)
@@ -232,6 +232,33 @@ static void draw_too_small(struct ui *u)
 	wnoutrefresh(stdscr);
 }
 
+/* The kiosk banner: the server's, or over the overview the fleet's. */
+static void draw_banner(struct ui *u)
+{
+	if (!u->w_banner)
+		return;
+	if (ui_overview_shown(u)) {
+		const struct app_view *v[UI_SERVERS_MAX];
+		int n = app_servers(u->a);
+		for (int i = 0; i < n && i < UI_SERVERS_MAX; i++)
+			v[i] = app_server_view(u->a, i);
+		ui_view(u);
+		kiosk_fleet_banner(u->w_banner, u->lay.banner.w, u->role_attr, u->utf8, v,
+		                   n < UI_SERVERS_MAX ? n : UI_SERVERS_MAX, ui_now());
+	} else {
+		kiosk_banner(u->w_banner, u->lay.banner.w, u->role_attr, u->utf8, u->v, ui_now());
+	}
+	wnoutrefresh(u->w_banner);
+}
+
+static bool panes_covered(const struct ui *u)
+{
+	for (int i = 0; i < u->nmodes; i++)
+		if (u->mode[i]->covers)
+			return true;
+	return false;
+}
+
 static void render(struct ui *u)
 {
 	ui_view(u);
@@ -242,16 +269,15 @@ static void render(struct ui *u)
 		return;
 	}
 	ui_draw_header(u);
-	if (u->w_banner) {
-		kiosk_banner(u->w_banner, u->lay.banner.w, u->role_attr, u->utf8, u->v, ui_now());
-		wnoutrefresh(u->w_banner);
+	draw_banner(u);
+	if (!panes_covered(u)) {
+		if (u->lay.mode == LAYOUT_TABS)
+			ui_draw_tabs(u);
+		for (int i = 0; i < PANE_COUNT; i++)
+			if (u->lay.visible[i])
+				ui_draw_pane(u, (enum pane_id)i);
+		ui_draw_status(u);
 	}
-	if (u->lay.mode == LAYOUT_TABS)
-		ui_draw_tabs(u);
-	for (int i = 0; i < PANE_COUNT; i++)
-		if (u->lay.visible[i])
-			ui_draw_pane(u, (enum pane_id)i);
-	ui_draw_status(u);
 	for (int i = 0; i < u->nmodes; i++)   /* the overlays, bottom to top */
 		u->mode[i]->draw(u);
 	doupdate();
@@ -327,7 +353,7 @@ static void tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)revents;
 	struct ui *u = w->data;
 	u->dirty = true;
-	if (u->v->opt->kiosk && u->v->opt->cycle > 0)
+	if (u->v->opt->kiosk && u->v->opt->cycle > 0 && !ui_overview_shown(u))
 		kiosk_cycle(u);
 }
 
@@ -426,6 +452,8 @@ struct ui *ui_new(struct app *a)
 	start_watchers(u);
 	struct app_view_ops ops = { .changed = on_changed, .notice = on_notice, .ud = u };
 	app_set_view_ops(a, &ops);
+	if (app_servers(a) > 1)       /* several servers: the overview first */
+		ui_overview_open(u);
 	u->dirty = true;
 	u->relayout = true;
 	return u;

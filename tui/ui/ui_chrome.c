@@ -10,6 +10,7 @@
 
 #include "tsdbtop/config.h"
 #include "tsdbtop/format.h"
+#include "tsdbtop/overview.h"
 #include "tsdbtop/sanitize.h"
 #include "tsdbtop/server.h"
 #include "ui_int.h"
@@ -62,10 +63,15 @@ static void header_row0(struct ui *u, WINDOW *w, int W)
 	int cw = text_width(cs) + 2;
 	const char *host = si->valid ? si->host : (v->opt->host ? v->opt->host : "");
 	const char *port = si->valid ? si->port : (v->opt->port ? v->opt->port : "");
+	char fleet[160] = "", nm[128];
+	if (v->nservers > 1) {   /* several servers: which one this is */
+		sanitize_text(nm, sizeof nm, v->server_name);
+		snprintf(fleet, sizeof fleet, "  [%s %d/%d]", nm, v->server_index + 1, v->nservers);
+	}
 	if (si->valid)
-		snprintf(line, sizeof line, " tsdbtop  %s:%s  db %s  user %s", host, port, si->database, si->user);
+		snprintf(line, sizeof line, " tsdbtop%s  %s:%s  db %s  user %s", fleet, host, port, si->database, si->user);
 	else
-		snprintf(line, sizeof line, " tsdbtop  %s%s%s", *host ? host : "(server)", *port ? ":" : "", port);
+		snprintf(line, sizeof line, " tsdbtop%s  %s%s%s", fleet, *host ? host : "(server)", *port ? ":" : "", port);
 	ui_put(u, w, 0, 0, W - cw - 1, ROLE_HEADER, line);
 	/* connection state, right-aligned, in its health colour */
 	wattrset(w, ui_attr(u, crole) | A_BOLD);
@@ -121,6 +127,22 @@ static void header_row1(struct ui *u, WINDOW *w, int W)
 	}
 }
 
+/* Over the overview: the fleet in one line, the servers' states summed. */
+static void header_fleet(struct ui *u, WINDOW *w, int W)
+{
+	int n = app_servers(u->a), lv[OVL_DOWN + 1] = { 0 };
+	for (int i = 0; i < n; i++)
+		lv[overview_level(app_server_view(u->a, i))]++;
+	ui_view(u);
+	char line[PANE_LINE_MAX];
+	snprintf(line, sizeof line, " tsdbtop  fleet of %d servers", n);
+	ui_put(u, w, 0, 0, W, ROLE_HEADER, line);
+	snprintf(line, sizeof line, " %d ok  %d warning  %d critical  %d unreachable  %d connecting", lv[OVL_OK],
+	         lv[OVL_WARNING], lv[OVL_CRITICAL], lv[OVL_DOWN], lv[OVL_CONNECTING]);
+	ui_put(u, w, 1, 0, W, lv[OVL_DOWN] || lv[OVL_CRITICAL] ? ROLE_CRITICAL : lv[OVL_WARNING] ? ROLE_WARNING : ROLE_HEADER,
+	       line);
+}
+
 void ui_draw_header(struct ui *u)
 {
 	WINDOW *w = u->w_header;
@@ -130,8 +152,12 @@ void ui_draw_header(struct ui *u)
 	werase(w);
 	ui_fill_line(u, w, 0, 0, W, ROLE_HEADER);
 	ui_fill_line(u, w, 1, 0, W, ROLE_HEADER);
-	header_row0(u, w, W);
-	header_row1(u, w, W);
+	if (ui_overview_shown(u)) {
+		header_fleet(u, w, W);
+	} else {
+		header_row0(u, w, W);
+		header_row1(u, w, W);
+	}
 	wnoutrefresh(w);
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "tsdbtop/format.h"
+#include "tsdbtop/sanitize.h"
 #include "ui_int.h"
 
 bool ui_act_running(const struct ui *u)
@@ -328,7 +329,12 @@ static void dialog_draw(struct ui *u)
 	if (!w)
 		return;
 	char line[PANE_LINE_MAX * 2];
-	snprintf(line, sizeof line, " %s %s ", p->title, p->target);
+	char nm[128];
+	sanitize_text(nm, sizeof nm, v->server_name ? v->server_name : "");
+	if (v->nservers > 1)     /* several servers: on which one */
+		snprintf(line, sizeof line, " %s %s on server %s ", p->title, p->target, nm);
+	else
+		snprintf(line, sizeof line, " %s %s ", p->title, p->target);
 	ui_put(u, w, 0, 2, ww - 4, ROLE_TITLE_FOCUS, line);
 	int y = 1, iw = ww - 4;
 	if (v->act_state == AST_PLANNING) {

@@ -242,7 +242,7 @@ static bool action_command(struct ui *u, enum command c)
 	return true;
 }
 
-static void interval_step(struct ui *u, enum command c)
+void ui_interval_step(struct ui *u, enum command c)
 {
 	char msg[64], d[32];
 	ui_command(u, c, NULL);
@@ -265,13 +265,24 @@ static void main_key(struct ui *u, int ch)
 		u->help_top = 0;
 		ui_mode_push(u, &ui_help_mode);
 		break;
-	case CMD_CLOSE:
-		if (ui_command(u, CMD_ACT_STOP, NULL) != 0 && u->zoomed)   /* stop a running action, else unzoom */
+	case CMD_CLOSE:     /* stop a running action, else unzoom, else back to the overview */
+		if (ui_command(u, CMD_ACT_STOP, NULL) == 0)
+			break;
+		if (u->zoomed)
 			u->zoomed = false;
+		else if (u->v->nservers > 1)
+			ui_overview_open(u);
+		break;
+	case CMD_SERVER_NEXT:
+	case CMD_SERVER_PREV:
+		if (u->v->nservers > 1)
+			ui_server_switch(u, c, 0);
+		else
+			ui_notice(u, "one server: ] and [ cycle when the console watches several");
 		break;
 	case CMD_FILTER: ui_mode_push(u, &ui_prompt_mode); break;
 	case CMD_INTERVAL_UP:
-	case CMD_INTERVAL_DOWN: interval_step(u, c); break;
+	case CMD_INTERVAL_DOWN: ui_interval_step(u, c); break;
 	case CMD_REDRAW: u->relayout = true; break;
 	default: break;
 	}

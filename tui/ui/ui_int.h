@@ -12,6 +12,7 @@
  *   ui_list.c    chunk list, job list, job detail
  *   ui_log.c     the action log
  *   ui_dblist.c  the server's databases (D)
+ *   ui_overview.c  several servers: the fleet overview, drilling in and out
  *
  * Overlays are modes (struct ui_mode_class) on a stack: keys go to the top
  * mode first and fall through to the one below (and at last to the panes)
@@ -35,7 +36,8 @@
 #include "kiosk.h"
 
 #define FILTER_MAX 64
-#define UI_MODES_MAX 8
+#define UI_MODES_MAX 10
+#define UI_SERVERS_MAX 64       /* the overview's rows at most (FLEET_MAX) */
 
 struct ui;
 
@@ -56,13 +58,14 @@ struct ui_mode_class {
 	int (*help)(const struct ui *u, int i, char *buf, size_t n, enum theme_role *role);
 	/* Optional: the mode left the stack. */
 	void (*closed)(struct ui *u);
+	bool covers;                /* it covers the panes: they are not drawn below it */
 };
 
-enum ui_win { UI_WIN_HELP, UI_WIN_DIALOG, UI_WIN_LIST, UI_WIN_LOG, UI_WIN_DBL, UI_WIN_COUNT };
+enum ui_win { UI_WIN_HELP, UI_WIN_DIALOG, UI_WIN_LIST, UI_WIN_LOG, UI_WIN_DBL, UI_WIN_OVERVIEW, UI_WIN_COUNT };
 
-/* The modes (ui_input.c, ui_help.c, ui_dialog.c, ui_list.c, ui_log.c, ui_dblist.c). */
+/* The modes (ui_input.c, ui_help.c, ui_dialog.c, ui_list.c, ui_log.c, ui_dblist.c, ui_overview.c). */
 extern const struct ui_mode_class ui_prompt_mode, ui_help_mode, ui_dialog_mode, ui_chunks_mode,
-	ui_jobs_mode, ui_job_detail_mode, ui_log_mode, ui_dblist_mode;
+	ui_jobs_mode, ui_job_detail_mode, ui_log_mode, ui_dblist_mode, ui_overview_mode;
 
 struct pane_state {
 	int sel, top, page;
@@ -97,6 +100,12 @@ struct ui_dblist_state {
 	bool check;                     /* say where we are once the server answers */
 };
 
+struct ui_overview_state {
+	int sel, top, page;             /* sel and top: positions in order[] */
+	bool worst_first;               /* s: unreachable, critical, warning first */
+	int order[UI_SERVERS_MAX], n;   /* server indexes in the order shown */
+};
+
 struct ui {
 	struct app *a;                  /* commands only (ui_command) */
 	const struct app_view *v;       /* what the screen reads */
@@ -128,6 +137,7 @@ struct ui {
 	struct ui_dialog_state dlg;
 	struct ui_list_state list;
 	struct ui_dblist_state dbl;
+	struct ui_overview_state ov;
 	/* kiosk (see kiosk.h) */
 	struct kiosk_keys kk;
 	int cycle_pos;
@@ -192,6 +202,8 @@ void ui_draw_chart(struct ui *u, WINDOW *w, int y, int x0, int iw, int h, const 
 /* ui_input.c */
 void ui_key(struct ui *u, int ch);
 void ui_move_sel(struct ui *u, int delta, bool absolute);
+/* + / -: the next interval step, said on the status line. */
+void ui_interval_step(struct ui *u, enum command c);
 /* Remove the last UTF-8 character of s. */
 void ui_backspace(char *s);
 
@@ -214,5 +226,13 @@ void ui_open_all_jobs(struct ui *u);
 /* ui_dblist.c */
 void ui_open_databases(struct ui *u);
 void ui_switch_sync(struct ui *u);
+
+/* ui_overview.c (several servers) */
+/* Show another server's panes: CMD_SERVER_OPEN (index), CMD_SERVER_NEXT,
+ * CMD_SERVER_PREV; the overlays of the server left are closed. */
+void ui_server_switch(struct ui *u, enum command c, int index);
+/* Back to the overview (the overlays closed). */
+void ui_overview_open(struct ui *u);
+bool ui_overview_shown(const struct ui *u);
 
 #endif
