@@ -262,8 +262,8 @@ fi
 check "a busy port: exit 1 and one line" \
   '"$BIN" exporter --listen "127.0.0.1:$XPORT" "$EMB" 2>"$W/busy.err"; [ $? = 1 ] && [ "$(wc -l <"$W/busy.err")" = 1 ] &&
    grep -q "cannot listen on 127.0.0.1:$XPORT: Address already in use" "$W/busy.err"'
-check "a bad --listen, --interval or flag: exit 2 and one line each" \
-  'for a in "--listen nohost:1" "--listen 127.0.0.1:99999" "--interval 0" "--max-series x" "--nope"; do
+check "a bad --listen, --interval, flag or server name: exit 2 and one line each" \
+  'for a in "--listen nohost:1" "--listen 127.0.0.1:99999" "--interval 0" "--max-series x" "--nope" "nosuchserver"; do
      "$BIN" exporter $a 2>"$W/bad.err"; r=$?; [ $r = 2 ] && [ "$(wc -l <"$W/bad.err")" = 1 ] || { echo "$a: $r"; cat "$W/bad.err"; exit 1; }
    done'
 check "SIGTERM: the exporter stops, exit 0" 'kill -TERM $XPID; wait $XPID; r=$?; XPID=; [ $r = 0 ]'

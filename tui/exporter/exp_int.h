@@ -80,7 +80,7 @@ struct exp_server {
 	struct exporter *x;
 	int idx;
 	char name[CONFIG_SERVER_NAME];
-	char *conninfo;                     /* read-only (exp_ro_conninfo), owned */
+	char *conninfo;                     /* read-only (exp_poll_prepare), owned */
 	struct options opt;
 	struct snapshot snap;
 	struct engine *engine;
@@ -110,8 +110,13 @@ struct exporter {
 	struct exp_http *http;
 };
 
+/* The read-only conninfo of every target of x->fleet (before listening:
+ * a bad one is bad usage). 0, or -1 with the target and why in err. */
+int exp_poll_prepare(struct exporter *x, char *err, size_t n);
+void exp_poll_free_conninfo(struct exporter *x);
 /* Engines, timers and the step watcher for every target of x->fleet. */
 int exp_poll_start(struct exporter *x, char *err, size_t n);
+/* Stops and frees all of it, the conninfos too. */
 void exp_poll_stop(struct exporter *x);
 
 #endif

@@ -117,18 +117,13 @@ static int server_start(struct exporter *x, int i, char *err, size_t n)
 						     .on_conn = on_conn };
 	struct exp_server *s = &x->srv[i];
 	const struct fleet_target *t = &x->fleet.t[i];
-	char why[300];
 	s->x = x;
 	s->idx = i;
 	memcpy(s->name, t->name, sizeof s->name);
 	s->opt = t->opt;
 	s->opt.read_only = true;
 	s->opt.interval = x->interval;
-	if (!(s->conninfo = exp_ro_conninfo(t->conninfo, why, sizeof why))) {
-		snprintf(err, n, "%s: %s", t->name, why);
-		return -1;
-	}
-	s->opt.conninfo = s->conninfo;
+	s->opt.conninfo = s->conninfo;     /* exp_poll_prepare */
 	s->opt.targets[0] = s->conninfo;
 	s->spare = calloc(1, sizeof *s->spare);
 	s->engine = s->spare ? engine_new(x->loop, &s->opt, &s->snap, &x->th, &cbs, s, true, NULL) : NULL;
@@ -140,6 +135,25 @@ static int server_start(struct exporter *x, int i, char *err, size_t n)
 	s->tick.data = s;
 	ev_timer_start(x->loop, &s->tick);
 	s->dirty = true;                   /* publish "up 0" before the first poll */
+	return 0;
+}
+
+int exp_poll_prepare(struct exporter *x, char *err, size_t n)
+{
+	char why[300], what[CONFIG_LINE_MAX];
+	for (int i = 0; i < x->fleet.n; i++) {
+		const struct fleet_target *t = &x->fleet.t[i];
+		x->srv[i].conninfo = exp_ro_conninfo(t->conninfo, why, sizeof why);
+		if (x->srv[i].conninfo)
+			continue;
+		if (t->named || !t->conninfo)
+			snprintf(what, sizeof what, "%s", t->name);
+		else    /* as given, its password masked */
+			config_mask_conninfo(what, sizeof what, t->conninfo);
+		snprintf(err, n, "'%s': %s%s", what, why, t->named || !t->conninfo ? "" :
+			 " (nor is it a [server NAME] of the configuration)");
+		return -1;
+	}
 	return 0;
 }
 
@@ -158,6 +172,14 @@ int exp_poll_start(struct exporter *x, char *err, size_t n)
 	return 0;
 }
 
+void exp_poll_free_conninfo(struct exporter *x)
+{
+	for (int i = 0; i < x->fleet.n; i++) {
+		free(x->srv[i].conninfo);
+		x->srv[i].conninfo = NULL;
+	}
+}
+
 void exp_poll_stop(struct exporter *x)
 {
 	ev_prepare_stop(x->loop, &x->step);
@@ -171,7 +193,6 @@ void exp_poll_stop(struct exporter *x)
 			prom_text_free(s->spare);
 		free(s->spare);
 		s->spare = NULL;
-		free(s->conninfo);
-		s->conninfo = NULL;
 	}
+	exp_poll_free_conninfo(x);
 }

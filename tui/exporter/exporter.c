@@ -56,7 +56,7 @@ static const char exp_about[] =
 	"(one server of the configuration), /healthz. One poll per server per interval whatever\n"
 	"the scrapers; a scrape answers from the last completed poll. Servers: CONNINFOs or names\n"
 	"of the configuration's [server NAME] sections, else every section. Read-only sessions.\n"
-	"Exit 0 stopped by SIGINT/SIGTERM, 1 cannot listen, 2 bad usage.";
+	"Exit 0 stopped by SIGINT/SIGTERM, 1 cannot listen, 2 bad usage (also a bad CONNINFO).";
 
 /* Flags, configuration and fleet into x. -1 to go on, else an exit code. */
 static int setup(struct exporter *x, int argc, char **argv)
@@ -93,6 +93,11 @@ static int setup(struct exporter *x, int argc, char **argv)
 	x->interval = a.interval;
 	x->max_series = (int)a.max_series;
 	x->th = x->cfg.th;
+	if (exp_poll_prepare(x, err, sizeof err) != 0) {
+		fprintf(stderr, "tsdbtop exporter: %s\n", err);
+		exp_poll_free_conninfo(x);
+		return HL_EXIT_USAGE;
+	}
 	return -1;
 }
 
@@ -119,6 +124,7 @@ static int serve(struct exporter *x)
 	int fd = exp_listen_open(&x->listen, err, sizeof err);
 	if (fd < 0) {
 		fprintf(stderr, "tsdbtop exporter: %s\n", err);
+		exp_poll_free_conninfo(x);
 		return HL_EXIT_FAILED;
 	}
 	x->loop = EV_DEFAULT;
