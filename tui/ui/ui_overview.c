@@ -42,7 +42,9 @@ void ui_server_switch(struct ui *u, enum command c, int index)
 {
 	struct app_arg arg = { .index = index };
 	leave_server(u);
+	u->dispatching++;      /* the runner of the server shown now: its state as it is, no notice */
 	ui_command(u, c, &arg);
+	u->dispatching--;
 	u->dlg.act_last = ui_view(u)->act_state;
 	u->cycle_until = 0;
 	u->relayout = true;
