@@ -16,8 +16,9 @@
 -- catalog (rows, newest id, sum of status: as cheap as one count(*)). The
 -- pass over the chunk relations (pg_class, pg_index, the block counters:
 -- 20-60x the catalog read) runs only when the fingerprint changed or the
--- last pass is tsdbtop.reread_every seconds old (default 30; a placeholder
--- setting, so PGOPTIONS='-c tsdbtop.reread_every=0' re-reads every poll).
+-- last pass is tsdbtop.reread_every seconds old (a placeholder setting:
+-- tsdbtop's sessions set 30 unless PGOPTIONS='-c tsdbtop.reread_every=N'
+-- did; unset or 0, as in the MS5.0 views' callers, every run makes the pass).
 -- The session keeps 'EPOCH FINGERPRINT' of the last pass in the setting
 -- tsdbtop.chunks_read; reread says whether this answer made the pass: when
 -- false, est_bytes and the counters are NULL and the collector keeps the
@@ -86,7 +87,7 @@ WITH dim AS (
   SELECT fp.fp, round(extract(epoch FROM pg_catalog.clock_timestamp())::numeric, 3) AS now_s,
          coalesce(pg_catalog.current_setting('tsdbtop.chunks_read', true), '') AS v,
          CASE WHEN pg_catalog.current_setting('tsdbtop.reread_every', true) ~ '^[0-9]+([.][0-9]+)?$'
-              THEN pg_catalog.current_setting('tsdbtop.reread_every', true)::numeric ELSE 30 END AS every
+              THEN pg_catalog.current_setting('tsdbtop.reread_every', true)::numeric ELSE 0 END AS every
   FROM fp
 ), gate AS MATERIALIZED (   -- make the pass? (and remember it)
   SELECT g.reread,

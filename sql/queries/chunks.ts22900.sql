@@ -56,7 +56,7 @@ WITH dim AS (
   SELECT fp.fp, round(extract(epoch FROM pg_catalog.clock_timestamp())::numeric, 3) AS now_s,
          coalesce(pg_catalog.current_setting('tsdbtop.chunks_read', true), '') AS v,
          CASE WHEN pg_catalog.current_setting('tsdbtop.reread_every', true) ~ '^[0-9]+([.][0-9]+)?$'
-              THEN pg_catalog.current_setting('tsdbtop.reread_every', true)::numeric ELSE 30 END AS every
+              THEN pg_catalog.current_setting('tsdbtop.reread_every', true)::numeric ELSE 0 END AS every
   FROM fp
 ), gate AS MATERIALIZED (   -- make the pass? (and remember it)
   SELECT g.reread,

@@ -8,7 +8,7 @@
 -- them (per policy: how many, and their ids and status); drop_bytes needs
 -- each of those chunks' relations and indexes in pg_class, a pass made only
 -- when the fingerprint changed or the last one is tsdbtop.reread_every
--- seconds old (default 30). The session keeps 'EPOCH FINGERPRINT' of the
+-- seconds old (30 in tsdbtop's sessions; unset or 0: every run). The session keeps 'EPOCH FINGERPRINT' of the
 -- last pass in tsdbtop.retention_read; reread false: drop_bytes is NULL and
 -- the collector keeps the figure of the last pass (tui/db/collect.c).
 WITH pol0 AS (
@@ -60,7 +60,7 @@ WITH pol0 AS (
          round(extract(epoch FROM pg_catalog.clock_timestamp())::numeric, 3) AS now_s,
          coalesce(pg_catalog.current_setting('tsdbtop.retention_read', true), '') AS v,
          CASE WHEN pg_catalog.current_setting('tsdbtop.reread_every', true) ~ '^[0-9]+([.][0-9]+)?$'
-              THEN pg_catalog.current_setting('tsdbtop.reread_every', true)::numeric ELSE 30 END AS every
+              THEN pg_catalog.current_setting('tsdbtop.reread_every', true)::numeric ELSE 0 END AS every
 ), gate AS MATERIALIZED (   -- make the pass? (and remember it)
   SELECT g.reread,
          CASE WHEN g.reread THEN pg_catalog.set_config('tsdbtop.retention_read', concat_ws(' ', g.now_s, g.fp), false) END AS noted

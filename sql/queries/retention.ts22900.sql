@@ -49,7 +49,7 @@ WITH pol0 AS (
          round(extract(epoch FROM pg_catalog.clock_timestamp())::numeric, 3) AS now_s,
          coalesce(pg_catalog.current_setting('tsdbtop.retention_read', true), '') AS v,
          CASE WHEN pg_catalog.current_setting('tsdbtop.reread_every', true) ~ '^[0-9]+([.][0-9]+)?$'
-              THEN pg_catalog.current_setting('tsdbtop.reread_every', true)::numeric ELSE 30 END AS every
+              THEN pg_catalog.current_setting('tsdbtop.reread_every', true)::numeric ELSE 0 END AS every
 ), gate AS MATERIALIZED (   -- make the pass? (and remember it)
   SELECT g.reread,
          CASE WHEN g.reread THEN pg_catalog.set_config('tsdbtop.retention_read', concat_ws(' ', g.now_s, g.fp), false) END AS noted

@@ -54,11 +54,16 @@ static void probe_again_done(struct conn *c, struct pg_result *res,
  *   chunk relations forgotten (sql/queries/chunks.sql): this client has no
  *   figures of that pass yet, and a session it shares (the embedded server
  *   serves every client in one) may hold another client's.
+ * - the pass every 30 s (tsdbtop.reread_every, unless PGOPTIONS set it):
+ *   unset, as in any other session (the MS5.0 views built on these
+ *   queries), every run makes the pass;
  * A server that refuses this is polled as it is (each pass then decided by
  * what the session holds). */
 static const char session_setup_sql[] =
 	"SELECT pg_catalog.set_config('tsdbtop.chunks_read', '', false),"
 	" pg_catalog.set_config('tsdbtop.retention_read', '', false),"
+	" pg_catalog.set_config('tsdbtop.reread_every',"
+	" coalesce(nullif(pg_catalog.current_setting('tsdbtop.reread_every', true), ''), '30'), false),"
 	" pg_catalog.set_config('jit', 'off', false)";
 
 static void setup_done(struct conn *c, struct pg_result *res, const struct conn_error *err, void *ud)
